@@ -1,0 +1,32 @@
+# Accord — `make demo` runs the demo on the embedded default; `make test` runs every test.
+GO       ?= go
+BIN      := bin/accord
+export ACCORD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+
+.PHONY: build demo test test-short lint bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/accord
+
+demo: build
+	./$(BIN) demo
+
+test:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) test -race -shuffle=on -timeout 20m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	$(GO) vet ./...
+	gofmt -l .
+
+# The pipeline at 100k records per system beside a PostgreSQL COPY of the same rows; writes
+# docs/BENCHMARKS.md.
+bench:
+	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md
+
+clean:
+	rm -rf bin .accord

@@ -1,0 +1,94 @@
+package config
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Golden is a golden entity model: golden/<entity>.yaml.
+type Golden struct {
+	Entity       string              `yaml:"entity"`
+	Fields       map[string]FieldDef `yaml:"fields"`
+	Match        Match               `yaml:"match"`
+	Survivorship Survivorship        `yaml:"survivorship"`
+	file         string
+}
+
+// FieldDef declares one golden field.
+type FieldDef struct {
+	Type        string `yaml:"type"` // string (the only type the skeleton maps)
+	Description string `yaml:"description"`
+}
+
+// Match holds the match rules.
+type Match struct {
+	// Keys are deterministic: two records sharing a key value are the same customer.
+	Keys []MatchKeyDef `yaml:"keys"`
+}
+
+// MatchKeyDef derives one match key from a golden field.
+type MatchKeyDef struct {
+	Kind        string `yaml:"kind"`
+	Field       string `yaml:"field"`
+	Standardize string `yaml:"standardize"`
+}
+
+// Survivorship says which source's value a golden field takes.
+type Survivorship struct {
+	SourcePriority []string              `yaml:"source_priority"`
+	Default        []Strategy            `yaml:"default"`
+	Fields         map[string][]Strategy `yaml:"fields"`
+}
+
+// Strategy is one survivorship rule: "most_recent", or {source_priority: [a, b]}.
+type Strategy struct {
+	Name     string
+	Priority []string
+}
+
+// UnmarshalYAML accepts a bare name or a one-key map.
+func (s *Strategy) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		s.Name = n.Value
+	case yaml.MappingNode:
+		if len(n.Content) != 2 {
+			return fmt.Errorf("line %d: a strategy map has exactly one key", n.Line)
+		}
+		s.Name = n.Content[0].Value
+		if err := n.Content[1].Decode(&s.Priority); err != nil {
+			return fmt.Errorf("line %d: %s takes a list of systems: %w", n.Line, s.Name, err)
+		}
+	default:
+		return fmt.Errorf("line %d: a strategy is a name or a one-key map", n.Line)
+	}
+	switch s.Name {
+	case "source_priority", "most_recent":
+		return nil
+	}
+	return fmt.Errorf("line %d: unknown survivorship strategy %q (known: source_priority, most_recent)", n.Line, s.Name)
+}
+
+// Strategies returns the ordered strategies for a field.
+func (g *Golden) Strategies(field string) []Strategy {
+	if s, ok := g.Survivorship.Fields[field]; ok {
+		return s
+	}
+	if len(g.Survivorship.Default) > 0 {
+		return g.Survivorship.Default
+	}
+	return []Strategy{{Name: "source_priority"}, {Name: "most_recent"}}
+}
+
+func parseGolden(file string, b []byte, name string) (*Golden, error) {
+	g := &Golden{}
+	if err := decodeStrict(file, b, g); err != nil {
+		return nil, err
+	}
+	if g.Entity == "" {
+		g.Entity = name
+	}
+	g.file = file
+	return g, nil
+}

@@ -1,0 +1,131 @@
+package mapping_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/mapping"
+)
+
+func binding() *config.Binding {
+	return &config.Binding{Region: "CN", Fields: []config.FieldMap{
+		{Golden: "name", From: "account_name", Standardize: "text", Direction: config.Both},
+		{Golden: "email", From: "contact.email", To: "email", Standardize: "email", Direction: config.Both},
+		{Golden: "phone", From: "phone", Standardize: "phone", Direction: config.Both},
+		{Golden: "tax_id", From: "tax_id", Standardize: "tax_id", Direction: config.Inbound, Required: true},
+		{Golden: "city", Expr: `upper(city ?? "")`, Direction: config.Inbound},
+	}}
+}
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	m := map[string]any{}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestInbound(t *testing.T) {
+	m, err := mapping.Compile("crm", "customer", binding())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, in string
+		want     map[string]string
+		errField string
+	}{
+		{
+			name: "messy values are standardized",
+			in:   `{"account_name":"\u3000ＡＣＭＥ  Co., Ltd.\u00a0","contact":{"email":"ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ"},"phone":"+86 138-0013-8000","tax_id":"91350100m000100y43","city":"xiamen"}`,
+			want: map[string]string{"name": "ＡＣＭＥ Co., Ltd.", "email": "john@example.com", "phone": "+8613800138000", "tax_id": "91350100M000100Y43", "city": "XIAMEN"},
+		},
+		{
+			name: "absent, null and empty leave the field out",
+			in:   `{"account_name":null,"contact":{},"phone":"","tax_id":"91350100M000100Y43"}`,
+			want: map[string]string{"tax_id": "91350100M000100Y43"},
+		},
+		{
+			name:     "an invalid credit code names the field",
+			in:       `{"account_name":"Acme","tax_id":"91350100M000100Y44"}`,
+			errField: "tax_id",
+		},
+		{
+			name:     "a missing required value names the field",
+			in:       `{"account_name":"Acme"}`,
+			errField: "tax_id",
+		},
+		{
+			name:     "an invalid email names the field",
+			in:       `{"account_name":"Acme","contact":{"email":"a@@b.com"},"tax_id":"91350100M000100Y43"}`,
+			errField: "email",
+		},
+		{
+			name:     "a nested object where text is expected names the field",
+			in:       `{"account_name":{"x":1},"tax_id":"91350100M000100Y43"}`,
+			errField: "name",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, errs := m.Inbound("C1", decode(t, tt.in))
+			if tt.errField != "" {
+				if len(errs) == 0 || errs[0].Field != tt.errField || errs[0].Record != "C1" || errs[0].System != "crm" {
+					t.Fatalf("errors %v, want one naming crm record C1 field %s", errs, tt.errField)
+				}
+				return
+			}
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("got %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestChangesOnlyWhatDiffers(t *testing.T) {
+	m, err := mapping.Compile("erp", "customer", binding())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := map[string]any{"name": "Acme", "email": "a@x.com", "phone": "+8613800138000"}
+	current := map[string]string{"name": "Acme", "email": "old@x.com", "phone": "+8613800138000"}
+	got, err := m.Changes(golden, current, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["email"] != "a@x.com" {
+		t.Fatalf("changes %v, want only email", got)
+	}
+	// Inbound-only fields are never written; golden fields without a value are not blanked.
+	out, _ := m.Outbound(map[string]any{"name": "Acme", "tax_id": "X"})
+	if len(out) != 1 || out["account_name"] != "Acme" {
+		t.Fatalf("outbound %v", out)
+	}
+}
+
+func TestHashIsStable(t *testing.T) {
+	a := mapping.Hash(map[string]any{"b": "2", "a": json.Number("1.10"), "c": nil})
+	b := mapping.Hash(map[string]any{"c": nil, "a": json.Number("1.10"), "b": "2"})
+	if a != b {
+		t.Fatal("hash depends on key order")
+	}
+	if a == mapping.Hash(map[string]any{"b": "2", "a": json.Number("1.1"), "c": nil}) {
+		t.Fatal("1.10 and 1.1 must differ: numbers are kept as written")
+	}
+}
+
+func TestCompileRejectsBadExpression(t *testing.T) {
+	b := &config.Binding{Fields: []config.FieldMap{{Golden: "x", Expr: "1 +", Direction: config.Inbound}}}
+	if _, err := mapping.Compile("crm", "customer", b); err == nil || !strings.Contains(err.Error(), "fields[0] (x)") {
+		t.Fatalf("got %v, want an error naming fields[0] (x)", err)
+	}
+}

@@ -1,0 +1,280 @@
+package master
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/connectors"
+	"github.com/accord-mdm/accord/mapping"
+	"github.com/accord-mdm/accord/store"
+)
+
+// PageResult counts what happened to one page of inbound records.
+type PageResult struct {
+	Read        int `json:"read"`
+	Unchanged   int `json:"unchanged"` // same content as last seen: an echo of our write or a re-read
+	Changed     int `json:"changed"`   // records whose golden record was recomputed
+	Created     int `json:"created"`   // new golden records
+	Merged      int `json:"merged"`    // golden records merged into another
+	Quarantined int `json:"quarantined"`
+	Deleted     int `json:"deleted"`
+}
+
+// Add accumulates counts.
+func (r *PageResult) Add(o PageResult) {
+	r.Read += o.Read
+	r.Unchanged += o.Unchanged
+	r.Changed += o.Changed
+	r.Created += o.Created
+	r.Merged += o.Merged
+	r.Quarantined += o.Quarantined
+	r.Deleted += o.Deleted
+}
+
+// Ingest merges one page read from system into the golden store, inside tx: mapping and
+// validation (bad records are quarantined, the rest go on), matching, survivorship, lineage,
+// cross-references and outbox rows. The caller stores the cursor in the same transaction.
+func (e *Engine) Ingest(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, recs []connectors.Record) (PageResult, error) {
+	res := PageResult{Read: len(recs)}
+	if err := tx.LockEntity(ctx, e.entity); err != nil {
+		return res, err
+	}
+	seen := make(map[string]bool, len(recs))
+	for i := len(recs) - 1; i >= 0; i-- {
+		// The same ID twice in a page: the last occurrence is the newest; earlier ones are skipped.
+		rec := recs[i]
+		if seen[rec.ID] {
+			res.Unchanged++
+			continue
+		}
+		seen[rec.ID] = true
+		if err := e.ingestOne(ctx, tx, m, system, b, rec, &res); err != nil {
+			return res, fmt.Errorf("%s record %s: %w", system, rec.ID, err)
+		}
+	}
+	return res, nil
+}
+
+func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rec connectors.Record, res *PageResult) error {
+	now := e.Now()
+	x, err := tx.GetXref(ctx, system, e.entity, rec.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	proj := m.Project(rec.Fields)
+	hash := mapping.Hash(proj)
+	if x != nil && x.LastHash == hash && x.Deleted == rec.Deleted {
+		res.Unchanged++
+		return nil
+	}
+	if rec.Deleted {
+		if x == nil || b.DeletePolicy == "ignore" {
+			res.Unchanged++
+			return nil
+		}
+		x.Deleted, x.LastHash, x.UpdatedAt = true, hash, now
+		if err := tx.UpsertXref(ctx, x); err != nil {
+			return err
+		}
+		res.Deleted++
+		_, err := e.recompute(ctx, tx, x.GoldenID, "unlinked "+system+" record (deleted there)")
+		return err
+	}
+	mapped, ferrs := m.Inbound(rec.ID, rec.Fields)
+	if len(ferrs) > 0 {
+		res.Quarantined++
+		return e.quarantine(ctx, tx, system, rec, ferrs, now)
+	}
+	if x == nil {
+		if err := tx.ResolveQuarantine(ctx, system, e.entity, rec.ID, "inbound", now); err != nil {
+			return err
+		}
+	}
+	var snap Snapshot
+	if x != nil {
+		if snap, err = decodeSnapshot(x.FieldsJSON); err != nil {
+			return err
+		}
+	}
+	src := rec.UpdatedAt.UTC()
+	if rec.UpdatedAt.IsZero() {
+		src = now
+	}
+	next := snap.update(proj, mapped, src)
+
+	goldenID := ""
+	if x != nil && !x.Deleted {
+		goldenID = x.GoldenID
+	} else {
+		if goldenID, err = e.match(ctx, tx, mapped, res); err != nil {
+			return err
+		}
+	}
+	nx := &store.Xref{
+		System: system, Entity: e.entity, ExternalID: rec.ID, GoldenID: goldenID,
+		FieldsJSON: next.encode(), SourceUpdatedAt: sql.NullTime{Time: src, Valid: true},
+		LastHash: hash, LastVersion: rec.Version, Origin: "read", UpdatedAt: now,
+	}
+	if x != nil && x.Origin == "write" {
+		nx.Origin = "write"
+	}
+	if err := tx.UpsertXref(ctx, nx); err != nil {
+		return err
+	}
+	changed, err := e.recompute(ctx, tx, goldenID, "read "+system+" record")
+	if err != nil {
+		return err
+	}
+	if changed {
+		res.Changed++
+	} else {
+		res.Unchanged++
+	}
+	return nil
+}
+
+// match finds the golden record for a record without a cross-reference: by deterministic keys,
+// creating one when none matches and merging golden records the record proves to be one.
+func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]string, res *PageResult) (string, error) {
+	ids, err := tx.FindByKeys(ctx, e.entity, e.matchKeys(mapped))
+	if err != nil {
+		return "", err
+	}
+	switch len(ids) {
+	case 0:
+		res.Created++
+		return newGoldenID()
+	case 1:
+		return ids[0], nil
+	}
+	// UUIDv7 IDs sort by creation time: the oldest golden record survives.
+	sort.Strings(ids)
+	for _, other := range ids[1:] {
+		if err := e.absorb(ctx, tx, ids[0], other); err != nil {
+			return "", err
+		}
+		res.Merged++
+	}
+	return ids[0], nil
+}
+
+// absorb merges golden record other into survivor.
+func (e *Engine) absorb(ctx context.Context, tx *store.Tx, survivor, other string) error {
+	now := e.Now()
+	if err := tx.MoveXrefs(ctx, other, survivor); err != nil {
+		return err
+	}
+	if err := tx.ReplaceMatchKeys(ctx, e.entity, other, nil); err != nil {
+		return err
+	}
+	if err := tx.MoveOutbox(ctx, other); err != nil {
+		return err
+	}
+	return tx.MarkMerged(ctx, other, survivor, now)
+}
+
+// recompute applies survivorship to a golden record's contributors and, when the result
+// differs, stores a new version with its lineage and queues it for every target system.
+func (e *Engine) recompute(ctx context.Context, tx *store.Tx, goldenID, reason string) (bool, error) {
+	now := e.Now()
+	xs, err := tx.XrefsOf(ctx, goldenID)
+	if err != nil {
+		return false, err
+	}
+	var contribs []Contribution
+	for _, x := range xs {
+		if x.Deleted {
+			continue
+		}
+		snap, err := decodeSnapshot(x.FieldsJSON)
+		if err != nil {
+			return false, fmt.Errorf("xref %s/%s: %w", x.System, x.ExternalID, err)
+		}
+		contribs = append(contribs, Contribution{System: x.System, ExternalID: x.ExternalID, Fields: snap.Fields})
+	}
+	if err := tx.ReplaceMatchKeys(ctx, e.entity, goldenID, e.keysOf(contribs)); err != nil {
+		return false, err
+	}
+	choices := Survive(e.model, contribs)
+	fields := make(map[string]any, len(choices))
+	for f, c := range choices {
+		fields[f] = c.Value
+	}
+	fieldsJSON, err := json.Marshal(fields)
+	if err != nil {
+		return false, fmt.Errorf("encode golden fields: %w", err)
+	}
+	g, err := tx.GetGolden(ctx, goldenID)
+	prev := int64(0)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		g = &store.Golden{ID: goldenID, Entity: e.entity, CreatedAt: now}
+	case err != nil:
+		return false, err
+	default:
+		prev = g.Version
+		old, err := g.Fields()
+		if err != nil {
+			return false, err
+		}
+		if sameFields(old, fields) {
+			return false, nil
+		}
+	}
+	g.Version, g.FieldsJSON, g.UpdatedAt = prev+1, fieldsJSON, now
+	if err := tx.SaveGolden(ctx, g, prev, reason, lineageOf(goldenID, g.Version, choices)); err != nil {
+		return false, err
+	}
+	for _, target := range e.cfg.Targets(e.entity) {
+		if err := tx.Enqueue(ctx, target, e.entity, goldenID, g.Version, now); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func sameFields(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if fmt.Sprint(b[k]) != fmt.Sprint(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func lineageOf(goldenID string, version int64, choices map[string]Choice) []store.LineageEntry {
+	out := make([]store.LineageEntry, 0, len(choices))
+	for f, c := range choices {
+		out = append(out, store.LineageEntry{
+			GoldenID: goldenID, Version: version, Field: f, System: c.System, ExternalID: c.ExternalID,
+			SourceUpdatedAt: sql.NullTime{Time: c.SourceTime, Valid: !c.SourceTime.IsZero()}, Rule: c.Rule,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func (e *Engine) quarantine(ctx context.Context, tx *store.Tx, system string, rec connectors.Record, ferrs []*mapping.FieldError, now time.Time) error {
+	raw, err := json.Marshal(rec.Fields)
+	if err != nil {
+		raw = []byte(`{}`)
+	}
+	msgs := make([]string, len(ferrs))
+	for i, fe := range ferrs {
+		msgs[i] = fe.Error()
+	}
+	return tx.Quarantine(ctx, store.QuarantineEntry{
+		System: system, Entity: e.entity, ExternalID: rec.ID, Stage: "inbound",
+		RawJSON: raw, Error: strings.Join(msgs, "; "), CreatedAt: now,
+	})
+}

@@ -1,0 +1,58 @@
+package master
+
+import (
+	"sort"
+
+	"github.com/accord-mdm/accord/mapping/standardize"
+	"github.com/accord-mdm/accord/store"
+)
+
+type keyRule struct {
+	kind, field string
+	std         standardize.Func
+}
+
+// matchKeys derives the deterministic match keys of a set of mapped values. Values that do not
+// standardize as a key (an unparseable phone, say) give no key rather than a wrong one.
+func (e *Engine) matchKeys(fields map[string]string) []store.MatchKey {
+	var keys []store.MatchKey
+	for _, k := range e.keys {
+		v, ok := fields[k.field]
+		if !ok || v == "" {
+			continue
+		}
+		if k.std != nil {
+			var err error
+			if v, err = k.std(v); err != nil || v == "" {
+				continue
+			}
+		}
+		keys = append(keys, store.MatchKey{Kind: k.kind, Value: v})
+	}
+	return keys
+}
+
+// keysOf is the union of the match keys of all contributions, sorted and unique.
+func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
+	seen := map[store.MatchKey]bool{}
+	var out []store.MatchKey
+	for _, c := range contribs {
+		vals := make(map[string]string, len(c.Fields))
+		for f, fv := range c.Fields {
+			vals[f] = fv.V
+		}
+		for _, k := range e.matchKeys(vals) {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}

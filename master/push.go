@@ -1,0 +1,228 @@
+package master
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/connectors"
+	"github.com/accord-mdm/accord/mapping"
+	"github.com/accord-mdm/accord/store"
+)
+
+// PushItem is one outbox row prepared for a write: the op to send, or the reason none is needed.
+type PushItem struct {
+	Row store.OutboxRow
+	// Op is the write; nil when nothing needs writing (Skip says why).
+	Op   *connectors.WriteOp
+	Skip string
+	xref *store.Xref
+	snap Snapshot
+}
+
+// PushResult counts what one push batch did.
+type PushResult struct {
+	Claimed    int `json:"claimed"`
+	Created    int `json:"created"`
+	Updated    int `json:"updated"`
+	Suppressed int `json:"suppressed"` // nothing to change: the system holds the golden values already
+	Retried    int `json:"retried"`
+	Failed     int `json:"failed"`
+}
+
+// PlanPush turns claimed outbox rows into write ops. A row whose system already holds every
+// golden value needs no write (this is where echoes die); a record the system lacks is created
+// only when the binding allows it.
+func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow) ([]PushItem, error) {
+	items := make([]PushItem, 0, len(rows))
+	for _, row := range rows {
+		it := PushItem{Row: row}
+		g, err := tx.GetGolden(ctx, row.GoldenID)
+		if errors.Is(err, store.ErrNotFound) {
+			it.Skip = "golden record gone"
+			items = append(items, it)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if g.MergedInto.Valid {
+			it.Skip = "merged into " + g.MergedInto.String
+			items = append(items, it)
+			continue
+		}
+		it.Row.GoldenVersion = g.Version
+		fields, err := g.Fields()
+		if err != nil {
+			return nil, fmt.Errorf("golden record %s: %w", g.ID, err)
+		}
+		x, err := tx.XrefIn(ctx, g.ID, system, e.entity)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		idem := fmt.Sprintf("%s:%d:%s", g.ID, g.Version, system)
+		if x == nil {
+			if !b.Creates() {
+				it.Skip = "not in system; creates disabled"
+				items = append(items, it)
+				continue
+			}
+			out, err := m.Outbound(fields)
+			if err != nil {
+				return nil, err
+			}
+			it.Op = &connectors.WriteOp{Kind: connectors.OpUpsert, CreateKey: g.ID, IdempotencyKey: idem, Fields: out}
+			// A new record holds nothing but what we write: the other mapped fields read back null.
+			it.snap = Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
+			for _, c := range m.Columns {
+				it.snap.Raw[c] = nil
+			}
+			items = append(items, it)
+			continue
+		}
+		snap, err := decodeSnapshot(x.FieldsJSON)
+		if err != nil {
+			return nil, err
+		}
+		current := make(map[string]string, len(snap.Fields))
+		for f, fv := range snap.Fields {
+			current[f] = fv.V
+		}
+		changes, err := m.Changes(fields, current, snap.Raw)
+		if err != nil {
+			return nil, err
+		}
+		if len(changes) == 0 {
+			it.Skip = "system holds the golden values"
+			items = append(items, it)
+			continue
+		}
+		it.Op = &connectors.WriteOp{Kind: connectors.OpUpsert, ExternalID: x.ExternalID, IdempotencyKey: idem, Fields: changes}
+		it.xref, it.snap = x, snap
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// FinishPush records the outcome of a push in tx: for each written item its cross-reference
+// (external ID, version, content hash of what the system now holds) and the outbox row's state.
+// results holds one entry per item with an Op, in order.
+func (e *Engine) FinishPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, items []PushItem, results []connectors.WriteResult, res *PushResult) error {
+	now := e.Now()
+	ri := 0
+	for _, it := range items {
+		if it.Op == nil {
+			res.Suppressed++
+			if err := tx.Complete(ctx, it.Row, now); err != nil {
+				return err
+			}
+			continue
+		}
+		if ri >= len(results) {
+			return fmt.Errorf("push to %s: connector returned %d results for more ops", system, len(results))
+		}
+		r := results[ri]
+		ri++
+		if r.Err != nil {
+			if err := e.pushFailed(ctx, tx, system, it, r.Err, now, res); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := e.recordWrite(ctx, tx, m, system, it, r, now); err != nil {
+			return err
+		}
+		if it.xref == nil {
+			res.Created++
+		} else {
+			res.Updated++
+		}
+		if err := tx.Complete(ctx, it.Row, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) recordWrite(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, it PushItem, r connectors.WriteResult, now time.Time) error {
+	snap := Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
+	for k, v := range it.snap.Raw {
+		snap.Raw[k] = v
+	}
+	for k, v := range it.snap.Fields {
+		snap.Fields[k] = v
+	}
+	for col, v := range it.Op.Fields {
+		if _, read := snap.Raw[col]; read || contains(m.Columns, col) {
+			snap.Raw[col] = v
+		}
+		if gf := m.GoldenOf(col); gf != "" {
+			// The system now holds the golden value; it keeps the time it last asserted a value of
+			// its own, so our write never makes it "most recent".
+			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v), T: it.snap.Fields[gf].T}
+		}
+	}
+	x := &store.Xref{
+		System: system, Entity: e.entity, ExternalID: r.ExternalID, GoldenID: it.Row.GoldenID,
+		FieldsJSON: snap.encode(), LastHash: mapping.Hash(m.Project(snap.Raw)), LastVersion: r.Version,
+		Origin: "write", UpdatedAt: now,
+	}
+	if it.xref != nil {
+		x.Origin, x.SourceUpdatedAt = it.xref.Origin, it.xref.SourceUpdatedAt
+	} else {
+		x.SourceUpdatedAt = sql.NullTime{}
+	}
+	return tx.RecordWrite(ctx, x)
+}
+
+func (e *Engine) pushFailed(ctx context.Context, tx *store.Tx, system string, it PushItem, oe *connectors.OpError, now time.Time, res *PushResult) error {
+	permanent := oe.Kind == connectors.Permanent || oe.Kind == connectors.Auth || it.Row.Attempts >= 9
+	retryAt := now.Add(backoff(it.Row.Attempts))
+	if oe.Kind == connectors.RateLimited && oe.RetryAfter > 0 {
+		retryAt = now.Add(oe.RetryAfter)
+	}
+	msg := fmt.Sprintf("write golden %s to %s: %v", it.Row.GoldenID, system, oe)
+	if permanent {
+		res.Failed++
+		raw := []byte(`{}`)
+		if b, err := json.Marshal(it.Op.Fields); err == nil {
+			raw = b
+		}
+		ext := it.Op.ExternalID
+		if ext == "" {
+			ext = "(new) " + it.Op.CreateKey
+		}
+		if err := tx.Quarantine(ctx, store.QuarantineEntry{System: system, Entity: e.entity, ExternalID: ext, Stage: "outbound",
+			RawJSON: raw, Error: msg, CreatedAt: now}); err != nil {
+			return err
+		}
+	} else {
+		res.Retried++
+	}
+	return tx.Retry(ctx, it.Row, msg, retryAt, permanent, now)
+}
+
+// backoff is 2s doubling per attempt, capped at 10 minutes.
+func backoff(attempts int) time.Duration {
+	d := 2 * time.Second
+	for i := 0; i < attempts && d < 10*time.Minute; i++ {
+		d *= 2
+	}
+	if d > 10*time.Minute {
+		d = 10 * time.Minute
+	}
+	return d
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

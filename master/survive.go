@@ -1,0 +1,121 @@
+package master
+
+import (
+	"sort"
+	"time"
+
+	"github.com/accord-mdm/accord/config"
+)
+
+// Contribution is one system record's values, as input to survivorship.
+type Contribution struct {
+	System, ExternalID string
+	Fields             map[string]FieldValue
+}
+
+// Choice is the value survivorship chose for one field and why.
+type Choice struct {
+	Value      string
+	System     string
+	ExternalID string
+	SourceTime time.Time
+	Rule       string
+}
+
+// sentinelBefore and sentinelAfter bound plausible source times: values outside are placeholders
+// (0000-00-00, 9999-12-31) and never win "most recent".
+var (
+	sentinelBefore = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)
+	sentinelAfter  = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// Survive computes the golden value of every field from the contributions. Only non-empty values
+// compete, so a source without a value never blanks a field. Strategies narrow the candidates in
+// order; the first that leaves one value decides and is recorded as the rule. Ties that no
+// strategy breaks go to the lowest system name and external ID, so the result is deterministic.
+func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
+	out := map[string]Choice{}
+	for field := range model.Fields {
+		var cands []Choice
+		for _, c := range contribs {
+			if fv, ok := c.Fields[field]; ok && fv.V != "" {
+				cands = append(cands, Choice{Value: fv.V, System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T})
+			}
+		}
+		if len(cands) == 0 {
+			continue
+		}
+		sort.Slice(cands, func(i, j int) bool {
+			if cands[i].System != cands[j].System {
+				return cands[i].System < cands[j].System
+			}
+			return cands[i].ExternalID < cands[j].ExternalID
+		})
+		rule := "only value"
+		if !sameValue(cands) {
+			rule = "tie: first by system"
+			for _, st := range model.Strategies(field) {
+				cands = narrow(st, model, cands)
+				if sameValue(cands) {
+					rule = st.Name
+					break
+				}
+			}
+		}
+		win := cands[0]
+		win.Rule = rule
+		out[field] = win
+	}
+	return out
+}
+
+func sameValue(cs []Choice) bool {
+	for _, c := range cs[1:] {
+		if c.Value != cs[0].Value {
+			return false
+		}
+	}
+	return true
+}
+
+func narrow(st config.Strategy, model *config.Golden, cands []Choice) []Choice {
+	switch st.Name {
+	case "source_priority":
+		prio := st.Priority
+		if len(prio) == 0 {
+			prio = model.Survivorship.SourcePriority
+		}
+		for _, sys := range prio {
+			var keep []Choice
+			for _, c := range cands {
+				if c.System == sys {
+					keep = append(keep, c)
+				}
+			}
+			if len(keep) > 0 {
+				return keep
+			}
+		}
+		return cands
+	case "most_recent":
+		var best time.Time
+		for _, c := range cands {
+			if plausible(c.SourceTime) && c.SourceTime.After(best) {
+				best = c.SourceTime
+			}
+		}
+		if best.IsZero() {
+			return cands
+		}
+		var keep []Choice
+		for _, c := range cands {
+			if c.SourceTime.Equal(best) {
+				keep = append(keep, c)
+			}
+		}
+		return keep
+	}
+	return cands
+}
+
+func plausible(t time.Time) bool { return t.After(sentinelBefore) && t.Before(sentinelAfter) }

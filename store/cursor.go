@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Cursor is the inbound position of one system×entity and its counters.
+type Cursor struct {
+	System       string       `db:"system"`
+	Entity       string       `db:"entity"`
+	Cursor       string       `db:"cursor"`
+	CaughtUp     bool         `db:"caught_up"`
+	Pages        int64        `db:"pages"`
+	RecordsRead  int64        `db:"records_read"`
+	LastPolledAt sql.NullTime `db:"last_polled_at"`
+	LastChangeAt sql.NullTime `db:"last_change_at"`
+}
+
+// GetCursor returns the cursor of system×entity; a zero Cursor when none was saved yet.
+func (t *Tx) GetCursor(ctx context.Context, system, entity string) (Cursor, error) {
+	c := Cursor{System: system, Entity: entity}
+	err := t.get(ctx, &c, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at
+		FROM cursors WHERE system = ? AND entity = ?`, system, entity)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("get cursor %s/%s: %w", system, entity, err)
+	}
+	return c, nil
+}
+
+// SaveCursor stores the cursor; call it in the transaction that stored the page it follows.
+func (t *Tx) SaveCursor(ctx context.Context, c Cursor) error {
+	_, err := t.exec(ctx, `INSERT INTO cursors (system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (system, entity) DO UPDATE SET cursor = excluded.cursor, caught_up = excluded.caught_up, pages = excluded.pages,
+		records_read = excluded.records_read, last_polled_at = excluded.last_polled_at, last_change_at = excluded.last_change_at`,
+		c.System, c.Entity, c.Cursor, c.CaughtUp, c.Pages, c.RecordsRead, c.LastPolledAt, c.LastChangeAt)
+	if err != nil {
+		return fmt.Errorf("save cursor %s/%s: %w", c.System, c.Entity, err)
+	}
+	return nil
+}
+
+// AllCursors returns every cursor.
+func (t *Tx) AllCursors(ctx context.Context) ([]Cursor, error) {
+	var cs []Cursor
+	if err := t.selectAll(ctx, &cs, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at
+		FROM cursors ORDER BY system, entity`); err != nil {
+		return nil, fmt.Errorf("list cursors: %w", err)
+	}
+	return cs, nil
+}
+
+// QuarantineEntry is a record that could not be synced, kept with its raw input.
+type QuarantineEntry struct {
+	ID         int64     `db:"id"`
+	System     string    `db:"system"`
+	Entity     string    `db:"entity"`
+	ExternalID string    `db:"external_id"`
+	Stage      string    `db:"stage"` // inbound or outbound
+	RawJSON    []byte    `db:"raw"`
+	Error      string    `db:"error"`
+	Attempts   int       `db:"attempts"`
+	Status     string    `db:"status"`
+	CreatedAt  time.Time `db:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at"`
+}
+
+// Quarantine keeps a failing record; a record failing again bumps its attempt count.
+func (t *Tx) Quarantine(ctx context.Context, e QuarantineEntry) error {
+	_, err := t.exec(ctx, `INSERT INTO quarantine (system, entity, external_id, stage, raw, error, attempts, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)
+		ON CONFLICT (system, entity, external_id, stage) DO UPDATE SET raw = excluded.raw, error = excluded.error,
+		attempts = quarantine.attempts + 1, status = 'open', updated_at = excluded.updated_at`,
+		e.System, e.Entity, e.ExternalID, e.Stage, string(e.RawJSON), e.Error, e.CreatedAt, e.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("quarantine %s/%s: %w", e.System, e.ExternalID, err)
+	}
+	return nil
+}
+
+// ResolveQuarantine closes an open entry once the record synced.
+func (t *Tx) ResolveQuarantine(ctx context.Context, system, entity, externalID, stage string, now time.Time) error {
+	_, err := t.exec(ctx, `UPDATE quarantine SET status = 'resolved', updated_at = ? WHERE system = ? AND entity = ? AND external_id = ? AND stage = ? AND status = 'open'`,
+		now, system, entity, externalID, stage)
+	if err != nil {
+		return fmt.Errorf("resolve quarantine %s/%s: %w", system, externalID, err)
+	}
+	return nil
+}
+
+// ListQuarantine lists open entries, newest first.
+func (t *Tx) ListQuarantine(ctx context.Context, limit int) ([]QuarantineEntry, error) {
+	var es []QuarantineEntry
+	if err := t.selectAll(ctx, &es, `SELECT id, system, entity, external_id, stage, raw, error, attempts, status, created_at, updated_at
+		FROM quarantine WHERE status = 'open' ORDER BY updated_at DESC, id DESC LIMIT ?`, limit); err != nil {
+		return nil, fmt.Errorf("list quarantine: %w", err)
+	}
+	return es, nil
+}

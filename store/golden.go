@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped) when a requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrVersionConflict is returned when a golden record changed since it was read.
+var ErrVersionConflict = errors.New("golden record version conflict")
+
+// Golden is a golden record.
+type Golden struct {
+	ID         string         `db:"id"`
+	Entity     string         `db:"entity"`
+	Version    int64          `db:"version"`
+	FieldsJSON []byte         `db:"fields"`
+	MergedInto sql.NullString `db:"merged_into"`
+	CreatedAt  time.Time      `db:"created_at"`
+	UpdatedAt  time.Time      `db:"updated_at"`
+}
+
+// Fields decodes the golden record's fields.
+func (g *Golden) Fields() (map[string]any, error) {
+	return decodeObject(g.FieldsJSON)
+}
+
+// LineageEntry records where one golden field value came from.
+type LineageEntry struct {
+	GoldenID        string       `db:"golden_id"`
+	Version         int64        `db:"version"`
+	Field           string       `db:"field"`
+	System          string       `db:"system"`
+	ExternalID      string       `db:"external_id"`
+	SourceUpdatedAt sql.NullTime `db:"source_updated_at"`
+	Rule            string       `db:"rule"`
+}
+
+// GetGolden returns one golden record.
+func (t *Tx) GetGolden(ctx context.Context, id string) (*Golden, error) {
+	var g Golden
+	err := t.get(ctx, &g, `SELECT id, entity, version, fields, merged_into, created_at, updated_at FROM golden_records WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("golden record %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get golden record %s: %w", id, err)
+	}
+	return &g, nil
+}
+
+// ListGolden lists live (not merged-away) golden records of an entity, by ID.
+func (t *Tx) ListGolden(ctx context.Context, entity string, limit, offset int) ([]Golden, error) {
+	var gs []Golden
+	err := t.selectAll(ctx, &gs, `SELECT id, entity, version, fields, merged_into, created_at, updated_at FROM golden_records
+		WHERE entity = ? AND merged_into IS NULL ORDER BY id LIMIT ? OFFSET ?`, entity, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("list golden records: %w", err)
+	}
+	return gs, nil
+}
+
+// SaveGolden writes a new version of a golden record: it inserts the record when
+// prevVersion is 0, else updates it only if it is still at prevVersion. The version history row
+// and the lineage of the new version are written too.
+func (t *Tx) SaveGolden(ctx context.Context, g *Golden, prevVersion int64, reason string, lineage []LineageEntry) error {
+	if prevVersion == 0 {
+		if _, err := t.exec(ctx, `INSERT INTO golden_records (id, entity, version, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			g.ID, g.Entity, g.Version, string(g.FieldsJSON), g.CreatedAt, g.UpdatedAt); err != nil {
+			return fmt.Errorf("insert golden record %s: %w", g.ID, err)
+		}
+	} else {
+		res, err := t.exec(ctx, `UPDATE golden_records SET version = ?, fields = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			g.Version, string(g.FieldsJSON), g.UpdatedAt, g.ID, prevVersion)
+		if err != nil {
+			return fmt.Errorf("update golden record %s: %w", g.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("update golden record %s at version %d: %w", g.ID, prevVersion, ErrVersionConflict)
+		}
+	}
+	if _, err := t.exec(ctx, `INSERT INTO golden_versions (golden_id, version, fields, reason, changed_at) VALUES (?, ?, ?, ?, ?)`,
+		g.ID, g.Version, string(g.FieldsJSON), reason, g.UpdatedAt); err != nil {
+		return fmt.Errorf("insert golden version %s/%d: %w", g.ID, g.Version, err)
+	}
+	for _, l := range lineage {
+		if _, err := t.exec(ctx, `INSERT INTO lineage (golden_id, version, field, system, external_id, source_updated_at, rule) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			g.ID, g.Version, l.Field, l.System, l.ExternalID, l.SourceUpdatedAt, l.Rule); err != nil {
+			return fmt.Errorf("insert lineage %s/%d/%s: %w", g.ID, g.Version, l.Field, err)
+		}
+	}
+	return nil
+}
+
+// MarkMerged retires golden record id into survivor: it keeps its history and points to the
+// record that absorbed it.
+func (t *Tx) MarkMerged(ctx context.Context, id, survivor string, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE golden_records SET merged_into = ?, updated_at = ? WHERE id = ?`, survivor, at, id); err != nil {
+		return fmt.Errorf("mark golden record %s merged: %w", id, err)
+	}
+	if _, err := t.exec(ctx, `UPDATE golden_records SET merged_into = ? WHERE merged_into = ?`, survivor, id); err != nil {
+		return fmt.Errorf("repoint merged records of %s: %w", id, err)
+	}
+	return nil
+}
+
+// Lineage returns the lineage of one version of a golden record, by field.
+func (t *Tx) Lineage(ctx context.Context, goldenID string, version int64) ([]LineageEntry, error) {
+	var ls []LineageEntry
+	err := t.selectAll(ctx, &ls, `SELECT golden_id, version, field, system, external_id, source_updated_at, rule FROM lineage
+		WHERE golden_id = ? AND version = ? ORDER BY field`, goldenID, version)
+	if err != nil {
+		return nil, fmt.Errorf("lineage of %s: %w", goldenID, err)
+	}
+	return ls, nil
+}
+
+// MatchKey is one normalised identifying value of a golden record.
+type MatchKey struct {
+	Kind  string `db:"kind"`
+	Value string `db:"value"`
+}
+
+// FindByKeys returns the live golden IDs that hold any of keys, sorted.
+func (t *Tx) FindByKeys(ctx context.Context, entity string, keys []MatchKey) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range keys {
+		var ids []string
+		if err := t.selectAll(ctx, &ids, `SELECT golden_id FROM match_keys WHERE entity = ? AND kind = ? AND value = ?`, entity, k.Kind, k.Value); err != nil {
+			return nil, fmt.Errorf("find by %s key: %w", k.Kind, err)
+		}
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ReplaceMatchKeys sets the match keys of a golden record.
+func (t *Tx) ReplaceMatchKeys(ctx context.Context, entity, goldenID string, keys []MatchKey) error {
+	if _, err := t.exec(ctx, `DELETE FROM match_keys WHERE golden_id = ?`, goldenID); err != nil {
+		return fmt.Errorf("clear match keys of %s: %w", goldenID, err)
+	}
+	for _, k := range keys {
+		if _, err := t.exec(ctx, `INSERT INTO match_keys (entity, kind, value, golden_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			entity, k.Kind, k.Value, goldenID); err != nil {
+			return fmt.Errorf("insert match key of %s: %w", goldenID, err)
+		}
+	}
+	return nil
+}
+
+func decodeObject(b []byte) (map[string]any, error) {
+	m := map[string]any{}
+	if len(b) == 0 {
+		return m, nil
+	}
+	dec := json.NewDecoder(bytesReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("decode fields: %w", err)
+	}
+	return m, nil
+}

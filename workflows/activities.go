@@ -1,0 +1,227 @@
+package workflows
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/connectors"
+	"github.com/accord-mdm/accord/mapping"
+	"github.com/accord-mdm/accord/master"
+	"github.com/accord-mdm/accord/store"
+)
+
+// errTypeConfig marks activity failures that retrying cannot fix.
+const errTypeConfig = "AccordConfigError"
+
+// Activities do the I/O of the workflows. Their dependencies are fields; connectors are opened
+// on first use and kept.
+type Activities struct {
+	Store      *store.Store
+	Config     *config.Config
+	Connectors connectors.Registry
+
+	mu      sync.Mutex
+	conns   map[string]connectors.Connector
+	engines map[string]*master.Engine
+	maps    map[string]*mapping.Mapping
+}
+
+// Close closes every connector the activities opened.
+func (a *Activities) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var errs []error
+	for _, c := range a.conns {
+		errs = append(errs, c.Close())
+	}
+	a.conns = nil
+	return errors.Join(errs...)
+}
+
+type binding struct {
+	sys  *config.System
+	b    *config.Binding
+	conn connectors.Connector
+	eng  *master.Engine
+	m    *mapping.Mapping
+}
+
+// bind resolves what an activity for system×entity needs. Configuration errors are
+// non-retryable: a worker restart with fixed files is the remedy.
+func (a *Activities) bind(ctx context.Context, system, entity string) (*binding, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	sys, b, err := a.Config.Binding(system, entity)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+	}
+	if a.conns == nil {
+		a.conns, a.engines, a.maps = map[string]connectors.Connector{}, map[string]*master.Engine{}, map[string]*mapping.Mapping{}
+	}
+	conn, ok := a.conns[system]
+	if !ok {
+		if conn, err = a.openConnector(ctx, sys); err != nil {
+			return nil, err
+		}
+		a.conns[system] = conn
+	}
+	eng, ok := a.engines[entity]
+	if !ok {
+		if eng, err = master.NewEngine(a.Config, entity); err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+		}
+		a.engines[entity] = eng
+	}
+	key := system + "/" + entity
+	m, ok := a.maps[key]
+	if !ok {
+		if m, err = mapping.Compile(system, entity, b); err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+		}
+		a.maps[key] = m
+	}
+	return &binding{sys: sys, b: b, conn: conn, eng: eng, m: m}, nil
+}
+
+func (a *Activities) openConnector(ctx context.Context, sys *config.System) (connectors.Connector, error) {
+	conn, err := a.Connectors.New(sys.Connector)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+	}
+	settings, err := sys.SettingsJSON()
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+	}
+	if err := conn.Configure(ctx, settings); err != nil {
+		_ = conn.Close()
+		if errors.Is(err, connectors.ErrInvalidConfig) {
+			return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+		}
+		return nil, fmt.Errorf("configure %s: %w", sys.Name, err)
+	}
+	return conn, nil
+}
+
+// SyncPage reads the next page of system×entity and merges it into the golden store in one
+// transaction that also advances the cursor: a crash before the commit re-reads the page, a
+// crash after it does not.
+func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageResult, error) {
+	var out SyncPageResult
+	bd, err := a.bind(ctx, in.System, in.Entity)
+	if err != nil {
+		return out, err
+	}
+	if !bd.b.Direction.In() {
+		return SyncPageResult{CaughtUp: true}, nil
+	}
+	started := time.Now().UTC()
+	cur, err := a.Store.Read().GetCursor(ctx, in.System, in.Entity)
+	if err != nil {
+		return out, err
+	}
+	page, err := bd.conn.Read(ctx, connectors.ReadRequest{Entity: bd.b.Object, Cursor: cur.Cursor, Limit: bd.b.PageSize})
+	if err != nil {
+		return out, classify(fmt.Errorf("read %s/%s: %w", in.System, bd.b.Object, err))
+	}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		res, err := bd.eng.Ingest(ctx, tx, bd.m, in.System, bd.b, page.Records)
+		if err != nil {
+			return err
+		}
+		out.PageResult = res
+		cur.Cursor, cur.CaughtUp = page.NextCursor, !page.More
+		cur.Pages++
+		cur.RecordsRead += int64(len(page.Records))
+		cur.LastPolledAt = sql.NullTime{Time: started, Valid: true}
+		if res.Changed+res.Deleted+res.Quarantined > 0 {
+			cur.LastChangeAt = sql.NullTime{Time: time.Now().UTC(), Valid: true}
+		}
+		return tx.SaveCursor(ctx, cur)
+	})
+	if err != nil {
+		return out, fmt.Errorf("sync page %s/%s: %w", in.System, in.Entity, err)
+	}
+	out.CaughtUp = !page.More
+	return out, nil
+}
+
+// PushBatch claims a batch of outbox rows for system×entity, writes what needs writing through
+// the connector, and records the outcome. The lease on claimed rows makes a crash between the
+// write and the record safe: the rows come back, and the write is repeated idempotently.
+func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatchResult, error) {
+	var out PushBatchResult
+	bd, err := a.bind(ctx, in.System, in.Entity)
+	if err != nil {
+		return out, err
+	}
+	limit := pushBatchLimit
+	var items []master.PushItem
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Claim(ctx, in.System, in.Entity, limit, time.Now().UTC(), 2*time.Minute)
+		if err != nil {
+			return err
+		}
+		out.Claimed = len(rows)
+		items, err = bd.eng.PlanPush(ctx, tx, bd.m, in.System, bd.b, rows)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("plan push to %s: %w", in.System, err)
+	}
+	if len(items) == 0 {
+		return out, nil
+	}
+	var ops []connectors.WriteOp
+	for _, it := range items {
+		if it.Op != nil {
+			ops = append(ops, *it.Op)
+		}
+	}
+	var results []connectors.WriteResult
+	if len(ops) > 0 {
+		resp, err := bd.conn.Write(ctx, connectors.WriteRequest{Entity: bd.b.Object, Ops: ops})
+		if err != nil {
+			return out, classify(fmt.Errorf("write %s/%s: %w", in.System, bd.b.Object, err))
+		}
+		results = resp.Results
+	}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := bd.eng.FinishPush(ctx, tx, bd.m, in.System, items, results, &out.PushResult); err != nil {
+			return err
+		}
+		for kind, n := range map[string]int{"created": out.Created, "updated": out.Updated, "suppressed": out.Suppressed, "failed": out.Failed} {
+			if err := tx.CountWrites(ctx, in.System, in.Entity, kind, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("record push to %s: %w", in.System, err)
+	}
+	out.More = out.Claimed == limit
+	return out, nil
+}
+
+// classify turns a connector failure into a Temporal error: auth and permanent failures are not
+// retried by Temporal; the rest are, honouring a rate limit's Retry-After.
+func classify(err error) error {
+	var oe *connectors.OpError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	switch oe.Kind {
+	case connectors.Auth, connectors.Permanent:
+		return temporal.NewNonRetryableApplicationError(err.Error(), string(oe.Kind), nil)
+	case connectors.RateLimited:
+		return temporal.NewApplicationErrorWithOptions(err.Error(), string(oe.Kind), temporal.ApplicationErrorOptions{NextRetryDelay: oe.RetryAfter})
+	}
+	return err
+}
