@@ -2,7 +2,6 @@ package master
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,21 +64,14 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 			return nil, err
 		}
 		idem := fmt.Sprintf("%s:%d:%s", g.ID, g.Version, system)
-		if x == nil {
-			if !b.Creates() {
+		if x == nil || x.LastVersion == pendingCreate {
+			if x == nil && !b.Creates() {
 				it.Skip = "not in system; creates disabled"
 				items = append(items, it)
 				continue
 			}
-			out, err := m.Outbound(fields)
-			if err != nil {
+			if err := e.planCreate(ctx, tx, m, system, g.ID, idem, fields, &it); err != nil {
 				return nil, err
-			}
-			it.Op = &connectors.WriteOp{Kind: connectors.OpUpsert, CreateKey: g.ID, IdempotencyKey: idem, Fields: out}
-			// A new record holds nothing but what we write: the other mapped fields read back null.
-			it.snap = Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
-			for _, c := range m.Columns {
-				it.snap.Raw[c] = nil
 			}
 			items = append(items, it)
 			continue
@@ -106,6 +98,53 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		items = append(items, it)
 	}
 	return items, nil
+}
+
+// pendingCreate marks the cross-reference of a record Accord is creating: it is written, keyed
+// by the create key, in the same transaction that claims the push — before the system holds the
+// record — so an inbound sync that reads the new record before the push is recorded recognises it
+// as ours instead of taking it for a new customer.
+const pendingCreate = "pending-create"
+
+func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
+	out, err := m.Outbound(fields)
+	if err != nil {
+		return err
+	}
+	it.Op = &connectors.WriteOp{Kind: connectors.OpUpsert, CreateKey: goldenID, IdempotencyKey: idem, Fields: out}
+	// A new record holds nothing but what we write: the other mapped fields read back null.
+	it.snap = Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
+	for _, c := range m.Columns {
+		it.snap.Raw[c] = nil
+	}
+	after := afterWrite(m, it.snap, out)
+	return tx.UpsertXref(ctx, &store.Xref{
+		System: system, Entity: e.entity, ExternalID: goldenID, GoldenID: goldenID,
+		FieldsJSON: after.encode(), LastHash: mapping.Hash(m.Project(after.Raw)), LastVersion: pendingCreate,
+		Origin: "write", UpdatedAt: e.Now(),
+	})
+}
+
+// afterWrite is the snapshot of a system record once fields were written to it.
+func afterWrite(m *mapping.Mapping, before Snapshot, fields map[string]any) Snapshot {
+	snap := Snapshot{Raw: make(map[string]any, len(before.Raw)), Fields: make(map[string]FieldValue, len(before.Fields))}
+	for k, v := range before.Raw {
+		snap.Raw[k] = v
+	}
+	for k, v := range before.Fields {
+		snap.Fields[k] = v
+	}
+	for col, v := range fields {
+		if _, read := snap.Raw[col]; read || contains(m.Columns, col) {
+			snap.Raw[col] = v
+		}
+		if gf := m.GoldenOf(col); gf != "" {
+			// The system now holds the golden value because we wrote it, not because it asserted
+			// it: no source time, so it never wins "most recent" or takes the lineage.
+			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v)}
+		}
+	}
+	return snap
 }
 
 // FinishPush records the outcome of a push in tx: for each written item its cross-reference
@@ -149,23 +188,7 @@ func (e *Engine) FinishPush(ctx context.Context, tx *store.Tx, m *mapping.Mappin
 }
 
 func (e *Engine) recordWrite(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, it PushItem, r connectors.WriteResult, now time.Time) error {
-	snap := Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
-	for k, v := range it.snap.Raw {
-		snap.Raw[k] = v
-	}
-	for k, v := range it.snap.Fields {
-		snap.Fields[k] = v
-	}
-	for col, v := range it.Op.Fields {
-		if _, read := snap.Raw[col]; read || contains(m.Columns, col) {
-			snap.Raw[col] = v
-		}
-		if gf := m.GoldenOf(col); gf != "" {
-			// The system now holds the golden value; it keeps the time it last asserted a value of
-			// its own, so our write never makes it "most recent".
-			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v), T: it.snap.Fields[gf].T}
-		}
-	}
+	snap := afterWrite(m, it.snap, it.Op.Fields)
 	x := &store.Xref{
 		System: system, Entity: e.entity, ExternalID: r.ExternalID, GoldenID: it.Row.GoldenID,
 		FieldsJSON: snap.encode(), LastHash: mapping.Hash(m.Project(snap.Raw)), LastVersion: r.Version,
@@ -173,8 +196,12 @@ func (e *Engine) recordWrite(ctx context.Context, tx *store.Tx, m *mapping.Mappi
 	}
 	if it.xref != nil {
 		x.Origin, x.SourceUpdatedAt = it.xref.Origin, it.xref.SourceUpdatedAt
-	} else {
-		x.SourceUpdatedAt = sql.NullTime{}
+	}
+	if it.Op.CreateKey != "" && r.ExternalID != it.Op.CreateKey {
+		// The system chose its own ID: the provisional cross-reference under the create key goes.
+		if err := tx.DeleteXref(ctx, system, e.entity, it.Op.CreateKey); err != nil {
+			return err
+		}
 	}
 	return tx.RecordWrite(ctx, x)
 }
@@ -188,6 +215,11 @@ func (e *Engine) pushFailed(ctx context.Context, tx *store.Tx, system string, it
 	msg := fmt.Sprintf("write golden %s to %s: %v", it.Row.GoldenID, system, oe)
 	if permanent {
 		res.Failed++
+		if it.Op.CreateKey != "" {
+			if err := tx.DeleteXref(ctx, system, e.entity, it.Op.CreateKey); err != nil {
+				return err
+			}
+		}
 		raw := []byte(`{}`)
 		if b, err := json.Marshal(it.Op.Fields); err == nil {
 			raw = b

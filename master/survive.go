@@ -31,8 +31,9 @@ var (
 
 // Survive computes the golden value of every field from the contributions. Only non-empty values
 // compete, so a source without a value never blanks a field. Strategies narrow the candidates in
-// order; the first that leaves one value decides and is recorded as the rule. Ties that no
-// strategy breaks go to the lowest system name and external ID, so the result is deterministic.
+// order; the first that leaves one value decides and is recorded as the rule ("all agree" when
+// every source holds the same value). Ties that no strategy breaks go to the most recent
+// assertion, then the lowest system name and external ID, so the result is deterministic.
 func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 	out := map[string]Choice{}
 	for field := range model.Fields {
@@ -45,13 +46,19 @@ func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 		if len(cands) == 0 {
 			continue
 		}
+		// Most recent plausible assertion first, so that when sources agree the lineage names the
+		// one that said it last; then by system and record for determinism.
 		sort.Slice(cands, func(i, j int) bool {
+			ti, tj := plausibleTime(cands[i].SourceTime), plausibleTime(cands[j].SourceTime)
+			if !ti.Equal(tj) {
+				return ti.After(tj)
+			}
 			if cands[i].System != cands[j].System {
 				return cands[i].System < cands[j].System
 			}
 			return cands[i].ExternalID < cands[j].ExternalID
 		})
-		rule := "only value"
+		rule := "all agree"
 		if !sameValue(cands) {
 			rule = "tie: first by system"
 			for _, st := range model.Strategies(field) {
@@ -119,3 +126,10 @@ func narrow(st config.Strategy, model *config.Golden, cands []Choice) []Choice {
 }
 
 func plausible(t time.Time) bool { return t.After(sentinelBefore) && t.Before(sentinelAfter) }
+
+func plausibleTime(t time.Time) time.Time {
+	if plausible(t) {
+		return t
+	}
+	return time.Time{}
+}

@@ -64,7 +64,7 @@ func TestSurvive(t *testing.T) {
 				{System: "erp", ExternalID: "E1", Fields: map[string]FieldValue{}},
 				{System: "crm", ExternalID: "C1", Fields: map[string]FieldValue{"email": {V: "a@x.com", T: t1}}},
 			},
-			field: "email", want: "a@x.com", wantFrom: "crm", wantRule: "only value",
+			field: "email", want: "a@x.com", wantFrom: "crm", wantRule: "all agree",
 		},
 		{
 			name:     "no value anywhere leaves the field out",
@@ -72,12 +72,13 @@ func TestSurvive(t *testing.T) {
 			field:    "email", wantEmpty: true,
 		},
 		{
-			name: "equal values agree",
+			name: "when sources agree the lineage names the latest assertion",
 			contribs: []Contribution{
-				{System: "crm", ExternalID: "C1", Fields: map[string]FieldValue{"name": {V: "Acme", T: t2}}},
-				{System: "finance", ExternalID: "F1", Fields: map[string]FieldValue{"name": {V: "Acme", T: t1}}},
+				{System: "crm", ExternalID: "C1", Fields: map[string]FieldValue{"name": {V: "Acme", T: t1}}},
+				{System: "finance", ExternalID: "F1", Fields: map[string]FieldValue{"name": {V: "Acme", T: t2}}},
+				{System: "erp", ExternalID: "E1", Fields: map[string]FieldValue{"name": {V: "Acme"}}}, // written by Accord
 			},
-			field: "name", want: "Acme", wantFrom: "crm", wantRule: "only value",
+			field: "name", want: "Acme", wantFrom: "finance", wantRule: "all agree",
 		},
 	}
 	for _, tt := range tests {

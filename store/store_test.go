@@ -31,7 +31,7 @@ func TestGoldenVersionsOnlyGoUp(t *testing.T) {
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		g := &store.Golden{ID: "g1", Entity: "customer", Version: 1, FieldsJSON: []byte(`{"name":"Acme"}`), CreatedAt: now, UpdatedAt: now}
 		err := s.InTx(ctx, func(tx *store.Tx) error {
-			return tx.SaveGolden(ctx, g, 0, "test", []store.LineageEntry{{Field: "name", System: "crm", ExternalID: "C1", Rule: "only value"}})
+			return tx.SaveGolden(ctx, g, 0, "test", []store.LineageEntry{{Field: "name", System: "crm", ExternalID: "C1", Rule: "all agree"}})
 		})
 		if err != nil {
 			t.Fatal(err)

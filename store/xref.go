@@ -104,3 +104,11 @@ func (t *Tx) MoveXrefs(ctx context.Context, from, to string) error {
 	}
 	return nil
 }
+
+// DeleteXref removes a cross-reference (a provisional one whose create failed).
+func (t *Tx) DeleteXref(ctx context.Context, system, entity, externalID string) error {
+	if _, err := t.exec(ctx, `DELETE FROM xrefs WHERE system = ? AND entity = ? AND external_id = ?`, system, entity, externalID); err != nil {
+		return fmt.Errorf("delete xref %s/%s: %w", system, externalID, err)
+	}
+	return nil
+}

@@ -18,7 +18,7 @@ func openStore(ctx context.Context, g *globals) (*store.Store, error) {
 
 func statusCmd(g *globals) *cobra.Command {
 	var entity string
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "status",
 		Short: "Show what the golden store holds and how each sync stands",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,7 +37,7 @@ func statusCmd(g *globals) *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "golden %s records: %d (%d from two or more systems, %d merged away)\n", entity, st.Golden, st.Contributed, st.Merged)
-			fmt.Fprintf(w, "\n%-10s %-10s %9s %7s %10s %s\n", "inbound", "entity", "read", "pages", "caught up", "last poll")
+			fmt.Fprintf(w, "\n%-10s %-10s %9s %7s %10s %s\n", "inbound", "entity", "fetched", "pages", "caught up", "last poll")
 			for _, c := range cs {
 				last := "never"
 				if c.LastPolledAt.Valid {
@@ -54,6 +54,8 @@ func statusCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().StringVar(&entity, "entity", "customer", "golden entity")
+	return c
 }
 
 func goldenCmd(g *globals) *cobra.Command {
