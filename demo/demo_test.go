@@ -16,6 +16,7 @@ import (
 	"github.com/accord-mdm/accord/demo"
 	"github.com/accord-mdm/accord/runner"
 	"github.com/accord-mdm/accord/store"
+	"github.com/accord-mdm/accord/store/storetest"
 	"github.com/accord-mdm/accord/workflows"
 )
 
@@ -33,6 +34,15 @@ func freePort(t *testing.T) int {
 // sync, convergence, the propagated edit — and checks that no customer data entered a workflow
 // history.
 func TestDemoOnce(t *testing.T) {
+	runDemo(t, "", 700)
+}
+
+// TestDemoOncePostgres runs the same with the golden store on PostgreSQL.
+func TestDemoOncePostgres(t *testing.T) {
+	runDemo(t, storetest.PostgresURL(t), 400)
+}
+
+func runDemo(t *testing.T, database string, companies int) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs an embedded Temporal server")
 	}
@@ -41,7 +51,7 @@ func TestDemoOnce(t *testing.T) {
 	var out bytes.Buffer
 	var leaked []string
 	rep, err := demo.Run(ctx, demo.Options{
-		DataDir: t.TempDir(), Companies: 700, Seed: 3, Once: true, Timeout: 5 * time.Minute,
+		DataDir: t.TempDir(), Database: database, Companies: companies, Seed: 3, Once: true, Timeout: 5 * time.Minute,
 		FrontendPort: freePort(t), UIPort: freePort(t), Out: &out,
 		Connectors: connectors.Registry{"sqltable": sqltable.New},
 		Inspect: func(ctx context.Context, node *runner.Node) error {
