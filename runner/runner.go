@@ -4,12 +4,14 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -107,6 +109,9 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 		if n.Config == nil {
 			return n, errors.New("a worker needs a configuration directory (-f DIR)")
 		}
+		if err = n.recordConfig(ctx); err != nil {
+			return n, err
+		}
 		n.acts = &workflows.Activities{Store: n.Store, Config: n.Config, Connectors: o.Connectors}
 		n.worker = workflows.NewWorker(n.Client, n.acts)
 		if err = n.worker.Start(); err != nil {
@@ -119,6 +124,22 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 		}
 	}
 	return n, nil
+}
+
+// recordConfig stores the configuration the worker runs with, so every change is versioned.
+// Settings are stored as written: secrets are references, never values.
+func (n *Node) recordConfig(ctx context.Context) error {
+	content, err := json.Marshal(struct {
+		Systems map[string]*config.System `json:"systems"`
+		Golden  map[string]*config.Golden `json:"golden"`
+	}{n.Config.Systems, n.Config.Golden})
+	if err != nil {
+		return fmt.Errorf("encode configuration: %w", err)
+	}
+	return n.Store.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.SaveConfigVersion(ctx, n.Config.Hash, content, time.Now().UTC())
+		return err
+	})
 }
 
 func (n *Node) startAPI(o Options) error {

@@ -101,3 +101,23 @@ func (t *Tx) ListQuarantine(ctx context.Context, limit int) ([]QuarantineEntry, 
 	}
 	return es, nil
 }
+
+// SaveConfigVersion records a configuration by content hash and returns its version number; a
+// configuration seen before keeps its number.
+func (t *Tx) SaveConfigVersion(ctx context.Context, hash string, content []byte, now time.Time) (int64, error) {
+	var v int64
+	err := t.get(ctx, &v, `SELECT version FROM config_versions WHERE hash = ?`, hash)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("find config version: %w", err)
+	}
+	if err := t.get(ctx, &v, `SELECT COALESCE(MAX(version), 0) + 1 FROM config_versions`); err != nil {
+		return 0, fmt.Errorf("next config version: %w", err)
+	}
+	if _, err := t.exec(ctx, `INSERT INTO config_versions (version, hash, content, applied_at) VALUES (?, ?, ?, ?)`, v, hash, string(content), now); err != nil {
+		return 0, fmt.Errorf("save config version: %w", err)
+	}
+	return v, nil
+}

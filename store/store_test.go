@@ -151,3 +151,23 @@ func TestMatchKeysAndXrefs(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigVersionsAreStableByContent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		save := func(hash string) int64 {
+			var v int64
+			err := s.InTx(ctx, func(tx *store.Tx) (err error) {
+				v, err = tx.SaveConfigVersion(ctx, hash, []byte(`{"systems":{}}`), time.Now().UTC())
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if a, b, c := save("h1"), save("h2"), save("h1"); a != 1 || b != 2 || c != 1 {
+			t.Fatalf("versions %d %d %d, want 1 2 1", a, b, c)
+		}
+	})
+}
