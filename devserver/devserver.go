@@ -229,11 +229,7 @@ func buildConfig(opts Options) (*config.Config, error) {
 			}
 		}
 	}
-	if opts.Ephemeral {
-		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
-			return nil, fmt.Errorf("temporal schema: %w", err)
-		}
-	}
+	// An in-memory database gets its schema from the SQLite plugin itself on first connect.
 	ns, err := sqliteschema.NewNamespaceConfig("active", Namespace, false, opts.SearchAttributes)
 	if err != nil {
 		return nil, fmt.Errorf("namespace config: %w", err)

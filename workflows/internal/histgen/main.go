@@ -1,0 +1,125 @@
+// Command histgen records the histories the replay test checks: it runs one sync and one push
+// workflow to their first continue-as-new on an embedded Temporal server, with stand-in
+// activities, and writes each history as JSON to workflows/testdata. Re-run it (go run
+// ./workflows/internal/histgen) when a workflow change is deliberately incompatible, behind
+// workflow.GetVersion for running workflows.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/accord-mdm/accord/devserver"
+	"github.com/accord-mdm/accord/master"
+	"github.com/accord-mdm/accord/workflows"
+)
+
+func main() {
+	if err := run(context.Background(), "workflows/testdata"); err != nil {
+		fmt.Fprintln(os.Stderr, "histgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, out string) error {
+	srv, err := devserver.Start(ctx, devserver.Options{Ephemeral: true, FrontendPort: 17299, UIPort: -1,
+		SearchAttributes: workflows.SearchAttributes, LogFile: os.DevNull})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	c, err := client.DialContext(ctx, client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.SyncWorkflow, workflow.RegisterOptions{Name: workflows.SyncWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.PushWorkflow, workflow.RegisterOptions{Name: workflows.PushWorkflowName})
+	page := 0
+	w.RegisterActivityWithOptions(func(context.Context, workflows.SyncPageInput) (workflows.SyncPageResult, error) {
+		page++
+		return workflows.SyncPageResult{PageResult: master.PageResult{Read: 3, Changed: 1}, CaughtUp: page%3 == 0}, nil
+	}, activity.RegisterOptions{Name: workflows.SyncPageActivity})
+	batch := 0
+	w.RegisterActivityWithOptions(func(context.Context, workflows.PushBatchInput) (workflows.PushBatchResult, error) {
+		batch++
+		return workflows.PushBatchResult{PushResult: master.PushResult{Claimed: 2, Updated: 2}, More: batch%2 == 0}, nil
+	}, activity.RegisterOptions{Name: workflows.PushBatchActivity})
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Stop()
+	runs := []struct {
+		id, name string
+		in       any
+	}{
+		{"sync/replay/customer", workflows.SyncWorkflowName, workflows.SyncInput{System: "replay", Entity: "customer", PollInterval: time.Millisecond}},
+		{"push/replay/customer", workflows.PushWorkflowName, workflows.PushInput{System: "replay", Entity: "customer", PollInterval: time.Millisecond}},
+	}
+	for _, r := range runs {
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue}, r.name, r.in)
+		if err != nil {
+			return err
+		}
+		// A pause and a resume, so the signal paths are in the history too.
+		_ = c.SignalWorkflow(ctx, r.id, run.GetRunID(), workflows.SignalPause, nil)
+		time.Sleep(200 * time.Millisecond)
+		_ = c.SignalWorkflow(ctx, r.id, run.GetRunID(), workflows.SignalResume, nil)
+		if err := waitContinued(ctx, c, r.id, run.GetRunID()); err != nil {
+			return err
+		}
+		if err := export(ctx, c, r.id, run.GetRunID(), filepath.Join(out, strings.SplitN(r.id, "/", 2)[0]+".json")); err != nil {
+			return err
+		}
+		_ = c.TerminateWorkflow(ctx, r.id, "", "recorded")
+	}
+	return nil
+}
+
+func waitContinued(ctx context.Context, c client.Client, id, runID string) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		d, err := c.DescribeWorkflowExecution(ctx, id, runID)
+		if err != nil {
+			return err
+		}
+		if d.WorkflowExecutionInfo.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not continue as new", id)
+}
+
+func export(ctx context.Context, c client.Client, id, runID, path string) error {
+	it := c.GetWorkflowHistory(ctx, id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return err
+		}
+		h.Events = append(h.Events, ev)
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d events\n", path, len(h.Events))
+	return os.WriteFile(path, b, 0o644)
+}
