@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/accord-mdm/accord/master"
@@ -40,43 +39,19 @@ type PushBatchResult struct {
 // for the poll interval or a sync-now signal.
 func PushWorkflow(ctx workflow.Context, in PushInput) error {
 	prog := PushProgress{Status: statusRunning, Batches: in.Batches, Totals: in.Totals}
-	paused := in.Paused
 	if err := workflow.SetQueryHandler(ctx, QueryProgress, func() (PushProgress, error) { return prog, nil }); err != nil {
 		return err
 	}
-	ctrl := newControl(ctx)
-	st := statusAttr{}
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 5 * time.Minute,
-		HeartbeatTimeout:    time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-			NonRetryableErrorTypes: []string{errTypeConfig},
-		},
-	})
-	for i := 0; i < continueEvery; i++ {
-		paused = ctrl.drain(paused)
-		if paused {
-			st.set(ctx, &prog.Status, statusPaused)
-			paused = ctrl.waitResume(ctx)
-		}
+	ctx = withActivityOptions(ctx)
+	paused := loop(ctx, in.PollInterval, in.Paused, &prog.Status, func(ctx workflow.Context) (bool, error) {
 		var res PushBatchResult
-		err := workflow.ExecuteActivity(ctx, PushBatchActivity, PushBatchInput{System: in.System, Entity: in.Entity}).Get(ctx, &res)
-		if err != nil {
-			st.set(ctx, &prog.Status, statusFailing)
-			paused = ctrl.wait(ctx, time.Minute, paused)
-			continue
+		if err := workflow.ExecuteActivity(ctx, PushBatchActivity, PushBatchInput{System: in.System, Entity: in.Entity}).Get(ctx, &res); err != nil {
+			return false, err
 		}
 		prog.Batches++
 		addPush(&prog.Totals, res.PushResult)
-		if !res.More {
-			st.set(ctx, &prog.Status, statusIdle)
-			paused = ctrl.wait(ctx, in.PollInterval, paused)
-		} else {
-			st.set(ctx, &prog.Status, statusRunning)
-		}
-	}
-	paused = ctrl.drain(paused)
+		return !res.More, nil
+	})
 	next := in
 	next.Paused, next.Totals, next.Batches = paused, prog.Totals, prog.Batches
 	return workflow.NewContinueAsNewError(ctx, PushWorkflow, next)
