@@ -118,6 +118,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := edit(ctx, node, dir, rep, o.Timeout, p); err != nil {
 		return rep, err
 	}
+	// The edit's echo and the pushes it caused settle too before the final count.
+	if err := waitFor(ctx, o.Timeout, func() (bool, error) { return node.Store.Read().Quiet(ctx, entity, sources) }); err != nil {
+		return rep, fmt.Errorf("sync did not settle after the edit: %w", err)
+	}
 	if rep.Stats, err = node.Store.Read().Stats(ctx, entity); err != nil {
 		return rep, err
 	}

@@ -213,6 +213,9 @@ func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatc
 // classify turns a connector failure into a Temporal error: auth and permanent failures are not
 // retried by Temporal; the rest are, honouring a rate limit's Retry-After.
 func classify(err error) error {
+	if errors.Is(err, connectors.ErrUnknownEntity) || errors.Is(err, connectors.ErrInvalidConfig) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+	}
 	var oe *connectors.OpError
 	if !errors.As(err, &oe) {
 		return err

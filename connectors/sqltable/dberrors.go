@@ -33,6 +33,9 @@ func classify(err error) *connectors.OpError {
 // postgresErrorKind classifies by SQLSTATE class
 // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 func postgresErrorKind(e *pq.Error) connectors.ErrorKind {
+	if e.Code == "42501" { // insufficient privilege: a revoked grant is the connection's problem, not the record's
+		return connectors.Auth
+	}
 	switch e.Code.Class() {
 	case "23", // integrity constraint violation
 		"22", // data exception: bad value for the column type
