@@ -195,7 +195,7 @@ func waitFor(ctx context.Context, timeout time.Duration, cond func() (bool, erro
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
+		case <-time.After(500 * time.Millisecond):
 		}
 	}
 }
