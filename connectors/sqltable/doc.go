@@ -47,8 +47,10 @@
 //
 // # Writing
 //
-// Each op is one SQL statement, committed on its own; ops do not share a transaction, and a
-// failed op leaves the others applied. An upsert without ExternalID creates the row keyed
+// A batch is one transaction with a savepoint per op: a failed op (bad value, constraint, missing
+// row) is rolled back to its savepoint and reported in its result while the others commit
+// together; a failure that is not the op's fault (lock timeout, lost connection, credentials,
+// cancellation) fails the whole call, and the caller retries it. An upsert without ExternalID creates the row keyed
 // op.CreateKey with INSERT … ON CONFLICT (key) DO UPDATE, so a retried create updates the row
 // it created. An upsert with ExternalID updates that row; a missing row is a Conflict. Every
 // upsert sets updated_at to now (UTC, microseconds) and clears the deleted column. Deletes are

@@ -21,8 +21,11 @@ const (
 	hardDeleteSQL = `DELETE FROM %s WHERE %s = ?`
 )
 
-// Write applies the ops one by one, each a statement of its own. A failed op gets its error in
-// its result; a cancelled context fails the call, since the remaining ops cannot run.
+// Write applies the ops in one transaction, each inside a savepoint: an op that fails is rolled
+// back to its savepoint and gets its error in its result, the others commit together — one
+// commit per batch instead of one per op. A failure that is not the op's fault (a lock timeout,
+// a lost connection, revoked credentials, a cancelled context) fails the whole call, which the
+// caller retries; every op is idempotent, so a retried batch writes nothing twice.
 func (c *connector) Write(ctx context.Context, req connectors.WriteRequest) (connectors.WriteResponse, error) {
 	st, err := c.state()
 	if err != nil {
@@ -36,37 +39,69 @@ func (c *connector) Write(ctx context.Context, req connectors.WriteRequest) (con
 		return connectors.WriteResponse{}, fmt.Errorf("write %s: %w", t.name, &connectors.OpError{
 			Kind: connectors.Permanent, Message: fmt.Sprintf("%d ops exceed MaxBatch %d", len(req.Ops), MaxBatch)})
 	}
+	callErr := func(err error) (connectors.WriteResponse, error) {
+		return connectors.WriteResponse{}, fmt.Errorf("write %s: %w", t.name, classified(err))
+	}
+	tx, err := st.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return callErr(err)
+	}
+	defer func() { _ = tx.Rollback() }()
 	resp := connectors.WriteResponse{Results: make([]connectors.WriteResult, 0, len(req.Ops))}
 	for _, op := range req.Ops {
 		if err := ctx.Err(); err != nil {
-			return connectors.WriteResponse{}, fmt.Errorf("write %s: %w", t.name, classified(err))
+			return callErr(err)
 		}
-		res := st.apply(ctx, t, op, c.now())
-		if res.Err != nil && ctx.Err() != nil {
-			return connectors.WriteResponse{}, fmt.Errorf("write %s: %w", t.name, classified(ctx.Err()))
+		if _, err := tx.ExecContext(ctx, savepointSQL); err != nil {
+			return callErr(err)
+		}
+		res := st.apply(ctx, tx, t, op, c.now())
+		if res.Err != nil {
+			if ctx.Err() != nil {
+				return callErr(ctx.Err())
+			}
+			if res.Err.Kind == connectors.Retryable || res.Err.Kind == connectors.Auth {
+				return connectors.WriteResponse{}, fmt.Errorf("write %s: %w", t.name, res.Err)
+			}
+			if _, err := tx.ExecContext(ctx, rollbackToSQL); err != nil {
+				return callErr(err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, releaseSQL); err != nil {
+			return callErr(err)
 		}
 		resp.Results = append(resp.Results, res)
+	}
+	if err := tx.Commit(); err != nil {
+		return callErr(err)
 	}
 	return resp, nil
 }
 
+// Savepoint statements around each op of a batch.
+const (
+	savepointSQL  = `SAVEPOINT accord_op`
+	rollbackToSQL = `ROLLBACK TO SAVEPOINT accord_op`
+	releaseSQL    = `RELEASE SAVEPOINT accord_op`
+)
+
 // apply runs one op.
-func (st *state) apply(ctx context.Context, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
+func (st *state) apply(ctx context.Context, e sqlx.ExecerContext, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
 	switch op.Kind {
 	case connectors.OpUpsert:
 		if op.ExternalID == "" {
-			return st.create(ctx, t, op, now)
+			return st.create(ctx, e, t, op, now)
 		}
-		return st.update(ctx, t, op, now)
+		return st.update(ctx, e, t, op, now)
 	case connectors.OpDelete:
-		return st.delete(ctx, t, op, now)
+		return st.delete(ctx, e, t, op, now)
 	default:
 		return failed(op.ExternalID, permanent("", "unknown op kind %q", op.Kind))
 	}
 }
 
 // create inserts the row keyed op.CreateKey, or updates it when a retry finds it there.
-func (st *state) create(ctx context.Context, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
+func (st *state) create(ctx context.Context, e sqlx.ExecerContext, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
 	if op.CreateKey == "" {
 		return failed("", permanent("", "create needs a CreateKey"))
 	}
@@ -86,14 +121,14 @@ func (st *state) create(ctx context.Context, t *table, op connectors.WriteOp, no
 	}
 	query := st.db.Rebind(fmt.Sprintf(insertSQL, quoteIdent(t.name), strings.Join(cols, ", "),
 		strings.Join(marks, ", "), quoteIdent(t.key.Name), strings.Join(sets, ", ")))
-	if _, opErr := execOp(ctx, st.db, query, args); opErr != nil {
+	if _, opErr := execOp(ctx, e, query, args); opErr != nil {
 		return failed("", opErr)
 	}
 	return connectors.WriteResult{ExternalID: op.CreateKey, Version: version}
 }
 
 // update sets the op's fields on the row op.ExternalID; a missing row is a Conflict.
-func (st *state) update(ctx context.Context, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
+func (st *state) update(ctx context.Context, e sqlx.ExecerContext, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
 	nowArg, version := nowArgs(st.driver, now)
 	as, opErr := st.assignments(t, op.Fields, nowArg)
 	if opErr != nil {
@@ -107,7 +142,7 @@ func (st *state) update(ctx context.Context, t *table, op connectors.WriteOp, no
 	}
 	args = append(args, op.ExternalID)
 	query := st.db.Rebind(fmt.Sprintf(updateSQL, quoteIdent(t.name), strings.Join(sets, ", "), quoteIdent(t.key.Name)))
-	n, opErr := execOp(ctx, st.db, query, args)
+	n, opErr := execOp(ctx, e, query, args)
 	if opErr != nil {
 		return failed(op.ExternalID, opErr)
 	}
@@ -119,19 +154,19 @@ func (st *state) update(ctx context.Context, t *table, op connectors.WriteOp, no
 }
 
 // delete marks the row deleted or removes it; a missing row is already deleted.
-func (st *state) delete(ctx context.Context, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
+func (st *state) delete(ctx context.Context, e sqlx.ExecerContext, t *table, op connectors.WriteOp, now time.Time) connectors.WriteResult {
 	if op.ExternalID == "" {
 		return failed("", permanent("", "delete needs an ExternalID"))
 	}
 	if t.hardDelete {
-		if _, opErr := execOp(ctx, st.db, t.hardDeleteSQL, []any{op.ExternalID}); opErr != nil {
+		if _, opErr := execOp(ctx, e, t.hardDeleteSQL, []any{op.ExternalID}); opErr != nil {
 			return failed(op.ExternalID, opErr)
 		}
 		return connectors.WriteResult{ExternalID: op.ExternalID}
 	}
 	nowArg, version := nowArgs(st.driver, now)
 	args := []any{deletedArg(st.driver, *t.deleted, true), nowArg, op.ExternalID}
-	n, opErr := execOp(ctx, st.db, t.softDelete, args)
+	n, opErr := execOp(ctx, e, t.softDelete, args)
 	if opErr != nil {
 		return failed(op.ExternalID, opErr)
 	}
