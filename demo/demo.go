@@ -50,6 +50,7 @@ type Report struct {
 	ConvergedIn   time.Duration
 	EditPropagate time.Duration
 	EditedCRMID   string
+	Duplicates    int64 // golden records linked to two records of one system
 	EditedGolden  string
 	NewPhone      string
 	UIURL         string
@@ -94,18 +95,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Truth: truth, UIURL: node.Dev.UIURL()}
 
 	start := time.Now()
-	p.step("Reading every system into the golden store")
-	if err := node.StartWorkflows(ctx, false); err != nil {
-		return rep, err
-	}
-	sources := node.Config.Sources(entity)
-	if err := waitFor(ctx, o.Timeout, func() (bool, error) { return node.Store.Read().CaughtUp(ctx, entity, sources) }); err != nil {
-		return rep, fmt.Errorf("first read did not finish: %w", err)
-	}
-	p.step("Pushing golden records to every system")
+	p.step("Syncing: reading every system into the golden store and pushing golden records back")
+	// Syncs and pushes start together, as in production: pushes create records in a system only
+	// once every source has been read in full.
 	if err := node.StartWorkflows(ctx, true); err != nil {
 		return rep, err
 	}
+	sources := node.Config.Sources(entity)
 	if err := waitFor(ctx, o.Timeout, func() (bool, error) { return node.Store.Read().Quiet(ctx, entity, sources) }); err != nil {
 		return rep, fmt.Errorf("sync did not converge: %w", err)
 	}
@@ -127,6 +123,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	if n := rep.Stats.Outbox[store.OutboxFailed]; n > 0 {
 		return rep, fmt.Errorf("%d pushes failed; see `accord status`", n)
+	}
+	if rep.Duplicates, err = node.Store.Read().DuplicateLinks(ctx, entity); err != nil {
+		return rep, err
+	}
+	if rep.Duplicates > 0 {
+		return rep, fmt.Errorf("%d customers are held twice by one system", rep.Duplicates)
 	}
 	if o.Inspect != nil {
 		if err := o.Inspect(ctx, node); err != nil {

@@ -85,6 +85,9 @@ func runDemo(t *testing.T, database string, companies int) {
 	if s.Outbox[store.OutboxPending]+s.Outbox[store.OutboxClaimed]+s.Outbox[store.OutboxFailed] != 0 {
 		t.Errorf("outbox not drained: %v", s.Outbox)
 	}
+	if rep.Duplicates != 0 {
+		t.Errorf("%d customers held twice by one system", rep.Duplicates)
+	}
 	if rep.EditPropagate <= 0 || rep.EditedGolden == "" {
 		t.Errorf("edit not propagated: %+v", rep)
 	}

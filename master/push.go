@@ -19,8 +19,10 @@ type PushItem struct {
 	// Op is the write; nil when nothing needs writing (Skip says why).
 	Op   *connectors.WriteOp
 	Skip string
-	xref *store.Xref
-	snap Snapshot
+	// Defer is set when the row must wait: a create before every source was read once.
+	Defer bool
+	xref  *store.Xref
+	snap  Snapshot
 }
 
 // PushResult counts what one push batch did.
@@ -29,14 +31,17 @@ type PushResult struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
 	Suppressed int `json:"suppressed"` // nothing to change: the system holds the golden values already
+	Deferred   int `json:"deferred"`   // creates waiting for the first full read of every source
 	Retried    int `json:"retried"`
 	Failed     int `json:"failed"`
 }
 
 // PlanPush turns claimed outbox rows into write ops. A row whose system already holds every
 // golden value needs no write (this is where echoes die); a record the system lacks is created
-// only when the binding allows it.
-func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow) ([]PushItem, error) {
+// only when the binding allows it, and only once every source has been read in full
+// (createsReady): before that, a customer Accord has not read from a system yet may well exist
+// there, and creating it would make a duplicate.
+func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow, createsReady bool) ([]PushItem, error) {
 	items := make([]PushItem, 0, len(rows))
 	for _, row := range rows {
 		it := PushItem{Row: row}
@@ -67,6 +72,11 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		if x == nil || x.LastVersion == pendingCreate {
 			if x == nil && !b.Creates() {
 				it.Skip = "not in system; creates disabled"
+				items = append(items, it)
+				continue
+			}
+			if x == nil && !createsReady {
+				it.Skip, it.Defer = "waiting for the first full read of every source", true
 				items = append(items, it)
 				continue
 			}
@@ -105,6 +115,9 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 // record — so an inbound sync that reads the new record before the push is recorded recognises it
 // as ours instead of taking it for a new customer.
 const pendingCreate = "pending-create"
+
+// deferFor is how long a deferred create waits before it is looked at again.
+const deferFor = 2 * time.Second
 
 func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
 	out, err := m.Outbound(fields)
@@ -154,6 +167,13 @@ func (e *Engine) FinishPush(ctx context.Context, tx *store.Tx, m *mapping.Mappin
 	now := e.Now()
 	ri := 0
 	for _, it := range items {
+		if it.Defer {
+			res.Deferred++
+			if err := tx.Defer(ctx, it.Row, now.Add(deferFor), now); err != nil {
+				return err
+			}
+			continue
+		}
 		if it.Op == nil {
 			res.Suppressed++
 			if err := tx.Complete(ctx, it.Row, now); err != nil {

@@ -18,12 +18,14 @@ type Cursor struct {
 	RecordsRead  int64        `db:"records_read"`
 	LastPolledAt sql.NullTime `db:"last_polled_at"`
 	LastChangeAt sql.NullTime `db:"last_change_at"`
+	// LoadedAt is when the source first finished a full read; it never resets.
+	LoadedAt sql.NullTime `db:"loaded_at"`
 }
 
 // GetCursor returns the cursor of system×entity; a zero Cursor when none was saved yet.
 func (t *Tx) GetCursor(ctx context.Context, system, entity string) (Cursor, error) {
 	c := Cursor{System: system, Entity: entity}
-	err := t.get(ctx, &c, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at
+	err := t.get(ctx, &c, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at
 		FROM cursors WHERE system = ? AND entity = ?`, system, entity)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("get cursor %s/%s: %w", system, entity, err)
@@ -33,21 +35,36 @@ func (t *Tx) GetCursor(ctx context.Context, system, entity string) (Cursor, erro
 
 // SaveCursor stores the cursor; call it in the transaction that stored the page it follows.
 func (t *Tx) SaveCursor(ctx context.Context, c Cursor) error {
-	_, err := t.exec(ctx, `INSERT INTO cursors (system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO cursors (system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (system, entity) DO UPDATE SET cursor = excluded.cursor, caught_up = excluded.caught_up, pages = excluded.pages,
-		records_read = excluded.records_read, last_polled_at = excluded.last_polled_at, last_change_at = excluded.last_change_at`,
-		c.System, c.Entity, c.Cursor, c.CaughtUp, c.Pages, c.RecordsRead, c.LastPolledAt, c.LastChangeAt)
+		records_read = excluded.records_read, last_polled_at = excluded.last_polled_at, last_change_at = excluded.last_change_at,
+		loaded_at = excluded.loaded_at`,
+		c.System, c.Entity, c.Cursor, c.CaughtUp, c.Pages, c.RecordsRead, c.LastPolledAt, c.LastChangeAt, c.LoadedAt)
 	if err != nil {
 		return fmt.Errorf("save cursor %s/%s: %w", c.System, c.Entity, err)
 	}
 	return nil
 }
 
+// Loaded reports whether every source has finished a full read at least once.
+func (t *Tx) Loaded(ctx context.Context, entity string, sources []string) (bool, error) {
+	for _, system := range sources {
+		c, err := t.GetCursor(ctx, system, entity)
+		if err != nil {
+			return false, err
+		}
+		if !c.LoadedAt.Valid {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // AllCursors returns every cursor.
 func (t *Tx) AllCursors(ctx context.Context) ([]Cursor, error) {
 	var cs []Cursor
-	if err := t.selectAll(ctx, &cs, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at
+	if err := t.selectAll(ctx, &cs, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at
 		FROM cursors ORDER BY system, entity`); err != nil {
 		return nil, fmt.Errorf("list cursors: %w", err)
 	}

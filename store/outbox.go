@@ -92,6 +92,29 @@ func (t *Tx) Retry(ctx context.Context, r OutboxRow, cause string, retryAt time.
 	return nil
 }
 
+// Defer puts a claimed row back until later without counting an attempt: it is waiting for
+// something else (the first full read of every source), not failing.
+func (t *Tx) Defer(ctx context.Context, r OutboxRow, until, now time.Time) error {
+	_, err := t.exec(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, updated_at = ? WHERE system = ? AND entity = ? AND golden_id = ?`,
+		until, now, r.System, r.Entity, r.GoldenID)
+	if err != nil {
+		return fmt.Errorf("defer outbox %s/%s: %w", r.System, r.GoldenID, err)
+	}
+	return nil
+}
+
+// DuplicateLinks counts golden records linked to more than one live record of the same system:
+// the same customer twice in one system.
+func (t *Tx) DuplicateLinks(ctx context.Context, entity string) (int64, error) {
+	var n int64
+	err := t.get(ctx, &n, `SELECT COUNT(*) FROM (SELECT golden_id, system FROM xrefs WHERE entity = ? AND deleted = ?
+		GROUP BY golden_id, system HAVING COUNT(*) > 1) dup`, entity, false)
+	if err != nil {
+		return 0, fmt.Errorf("count duplicate links: %w", err)
+	}
+	return n, nil
+}
+
 // MoveOutbox hands pending pushes of a merged-away golden record to its survivor.
 func (t *Tx) MoveOutbox(ctx context.Context, from string) error {
 	if _, err := t.exec(ctx, `DELETE FROM outbox WHERE golden_id = ?`, from); err != nil {

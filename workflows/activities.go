@@ -140,6 +140,9 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 		cur.Pages++
 		cur.RecordsRead += int64(len(page.Records))
 		cur.LastPolledAt = sql.NullTime{Time: started, Valid: true}
+		if !page.More && !cur.LoadedAt.Valid {
+			cur.LoadedAt = sql.NullTime{Time: time.Now().UTC(), Valid: true}
+		}
 		if res.Changed+res.Deleted+res.Quarantined > 0 {
 			cur.LastChangeAt = sql.NullTime{Time: time.Now().UTC(), Valid: true}
 		}
@@ -162,6 +165,10 @@ func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatc
 		return out, err
 	}
 	limit := pushBatchLimit
+	ready, err := a.Store.Read().Loaded(ctx, in.Entity, a.Config.Sources(in.Entity))
+	if err != nil {
+		return out, err
+	}
 	var items []master.PushItem
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Claim(ctx, in.System, in.Entity, limit, time.Now().UTC(), 2*time.Minute)
@@ -169,7 +176,7 @@ func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatc
 			return err
 		}
 		out.Claimed = len(rows)
-		items, err = bd.eng.PlanPush(ctx, tx, bd.m, in.System, bd.b, rows)
+		items, err = bd.eng.PlanPush(ctx, tx, bd.m, in.System, bd.b, rows, ready)
 		return err
 	})
 	if err != nil {

@@ -62,6 +62,7 @@ func addPush(t *master.PushResult, r master.PushResult) {
 	t.Created += r.Created
 	t.Updated += r.Updated
 	t.Suppressed += r.Suppressed
+	t.Deferred += r.Deferred
 	t.Retried += r.Retried
 	t.Failed += r.Failed
 }
