@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/accord
 export ACCORD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: build demo test test-short lint bench clean
+.PHONY: build demo test test-short lint bench proto clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/accord
@@ -27,6 +27,10 @@ lint:
 # docs/BENCHMARKS.md.
 bench:
 	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md
+
+# Regenerates the connector protocol's Go code with pinned tools (plugins/proto/generate.sh).
+proto:
+	bash plugins/proto/generate.sh
 
 clean:
 	rm -rf bin .accord

@@ -30,6 +30,12 @@ func devCmd(g *globals) *cobra.Command {
 			}
 			o := g.runnerOptions()
 			o.ConfigDir, o.Worker, o.Ephemeral, o.FrontendPort, o.UIPort = configDir, true, ephemeral, port, uiPort
+			host, err := newHost(filepath.Join(g.dataDir, "plugins"))
+			if err != nil {
+				return err
+			}
+			defer host.Close()
+			o.Connectors = host.Registry()
 			o.APIAddr = apiAddr
 			token, err := apiToken(g.dataDir)
 			if err != nil {
@@ -66,9 +72,14 @@ func demoCmd(g *globals) *cobra.Command {
 		Use:   "demo",
 		Short: "Generate a CRM, an ERP and a finance system with messy overlapping customers, and sync them",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.DataDir, o.Database, o.Connectors, o.Out = g.dataDir, g.database, builtins(), cmd.OutOrStdout()
+			host, err := newHost(filepath.Join(g.dataDir, "plugins"))
+			if err != nil {
+				return err
+			}
+			defer host.Close()
+			o.DataDir, o.Database, o.Connectors, o.Out = g.dataDir, g.database, host.Registry(), cmd.OutOrStdout()
 			o.ExecutablePath = executableHint()
-			_, err := demo.Run(cmd.Context(), o)
+			_, err = demo.Run(cmd.Context(), o)
 			if errors.Is(err, cmd.Context().Err()) && err != nil {
 				return nil // Ctrl-C
 			}
@@ -94,6 +105,12 @@ func workerCmd(g *globals) *cobra.Command {
 			}
 			o := g.runnerOptions()
 			o.ConfigDir, o.Worker = configDir, true
+			host, err := newHost(filepath.Join(g.dataDir, "plugins"))
+			if err != nil {
+				return err
+			}
+			defer host.Close()
+			o.Connectors = host.Registry()
 			node, err := runner.Start(cmd.Context(), o)
 			if err != nil {
 				return err
