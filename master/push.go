@@ -19,7 +19,7 @@ type PushItem struct {
 	// Op is the write; nil when nothing needs writing (Skip says why).
 	Op   *connectors.WriteOp
 	Skip string
-	// Defer is set when the row must wait: a create before every source was read once.
+	// Defer is set when the row must wait for the first full read of every source.
 	Defer bool
 	xref  *store.Xref
 	snap  Snapshot
@@ -31,16 +31,16 @@ type PushResult struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
 	Suppressed int `json:"suppressed"` // nothing to change: the system holds the golden values already
-	Deferred   int `json:"deferred"`   // creates waiting for the first full read of every source
+	Deferred   int `json:"deferred"`   // pushes waiting for the first full read of every source
 	Retried    int `json:"retried"`
 	Failed     int `json:"failed"`
 }
 
 // PlanPush turns claimed outbox rows into write ops. A row whose system already holds every
 // golden value needs no write (this is where echoes die); a record the system lacks is created
-// only when the binding allows it, and only once every source has been read in full
-// (createsReady): before that, a customer Accord has not read from a system yet may well exist
-// there, and creating it would make a duplicate.
+// only when the binding allows it. Nothing is written before every source has been read in full
+// (createsReady): a customer not read yet may exist in a system already, and an update could
+// overwrite the key that links a record not read yet to its golden record.
 func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow, createsReady bool) ([]PushItem, error) {
 	items := make([]PushItem, 0, len(rows))
 	for _, row := range rows {
@@ -53,6 +53,14 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		}
 		if err != nil {
 			return nil, err
+		}
+		if !createsReady {
+			// Until every source was read once, a push could create a customer that exists but was
+			// not read yet, or overwrite the very value (an e-mail, a tax ID) that links a record
+			// not read yet to this golden record.
+			it.Skip, it.Defer = "waiting for the first full read of every source", true
+			items = append(items, it)
+			continue
 		}
 		if g.MergedInto.Valid {
 			it.Skip = "merged into " + g.MergedInto.String
@@ -75,11 +83,7 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 				items = append(items, it)
 				continue
 			}
-			if x == nil && !createsReady {
-				it.Skip, it.Defer = "waiting for the first full read of every source", true
-				items = append(items, it)
-				continue
-			}
+
 			if err := e.planCreate(ctx, tx, m, system, g.ID, idem, fields, &it); err != nil {
 				return nil, err
 			}
