@@ -2,9 +2,7 @@ package plugins_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -14,9 +12,6 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the tests reach the systems behind the connector
-
-	"github.com/accord-mdm/accord/connectors"
-	"github.com/accord-mdm/accord/connectors/acceptance"
 )
 
 // The systems of these tests are SQLite files with one accounts table, reached by sqltable in
@@ -99,22 +94,6 @@ func count(t testing.TB, dsn, where string) int {
 	return n
 }
 
-// harness is the acceptance suite's harness for sqltable on SQLite, with connectors from h.
-func (s *sqliteSystems) harness(newConn func(testing.TB) connectors.Connector) acceptance.Harness {
-	return acceptance.Harness{
-		New:      newConn,
-		Settings: func(t testing.TB) json.RawMessage { return s.settings(t, nil) },
-		InvalidSettings: []json.RawMessage{json.RawMessage(`not json`), json.RawMessage(`{"driver":"mysql"}`),
-			json.RawMessage(`{"driver":"sqlite","dsn":"x.db","tables":{}}`)},
-		Entity:       entity,
-		Seed:         seed,
-		Touch:        touch,
-		Fields:       fields,
-		UnknownField: "favourite_colour",
-		Fail:         fail,
-	}
-}
-
 // fields is a valid accounts row for record i.
 func fields(i int) map[string]any {
 	return map[string]any{"name": fmt.Sprintf("Customer %d", i), "email": fmt.Sprintf("c-%d@example.com", i),
@@ -125,7 +104,7 @@ func fields(i int) map[string]any {
 func seed(t testing.TB, settings json.RawMessage, n int) []string {
 	t.Helper()
 	db := open(t, dsnOf(t, settings))
-	prefix, start := randomHex(t), time.Now().Add(-time.Hour)
+	prefix, start := fmt.Sprint(time.Now().UnixNano()), time.Now().Add(-time.Hour)
 	ids := make([]string, n)
 	for lo := 0; lo < n; lo += 500 {
 		var rows []string
@@ -142,52 +121,4 @@ func seed(t testing.TB, settings json.RawMessage, n int) []string {
 		}
 	}
 	return ids
-}
-
-// touch edits an account as a user would, moving its updated_at to now.
-func touch(t testing.TB, settings json.RawMessage, id string) {
-	t.Helper()
-	res, err := open(t, dsnOf(t, settings)).ExecContext(context.Background(),
-		`UPDATE accounts SET name = name || ' (edited)', updated_at = ? WHERE id = ?`, time.Now().UTC().Format(tsLayout), id)
-	if err != nil {
-		t.Fatalf("touch %s: %v", id, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		t.Fatalf("touch %s: %d rows", id, n)
-	}
-}
-
-// fail makes the next update fail with kind, as the database itself would.
-func fail(t testing.TB, settings json.RawMessage, kind connectors.ErrorKind) {
-	t.Helper()
-	dsn := dsnOf(t, settings)
-	switch kind {
-	case connectors.Conflict: // another user deleted the record
-		execSQL(t, dsn, "DELETE FROM accounts")
-	case connectors.Permanent: // a rule of the database that no update passes
-		execSQL(t, dsn, `CREATE TRIGGER acc_rule BEFORE UPDATE ON accounts BEGIN SELECT RAISE(ABORT, 'rejected by rule'); END`)
-	case connectors.Retryable: // SQLITE_BUSY once the 5s busy_timeout runs out
-		db := open(t, dsn)
-		c, err := db.Conn(context.Background())
-		if err == nil {
-			_, err = c.ExecContext(context.Background(), "BEGIN IMMEDIATE")
-		}
-		if err != nil {
-			t.Fatalf("take the write lock: %v", err)
-		}
-		t.Cleanup(func() {
-			_, _ = c.ExecContext(context.Background(), "ROLLBACK")
-			_ = c.Close()
-		})
-	default:
-		t.Skipf("SQLite has no %s failure: sqltable never returns it", kind)
-	}
-}
-
-func randomHex(t testing.TB) string {
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b[:])
 }

@@ -12,18 +12,21 @@ import (
 
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/connectors/acceptance"
+	"github.com/accord-mdm/accord/connectors/sqltable/sqltabletest"
 	"github.com/accord-mdm/accord/plugins"
 )
 
-// TestAcceptanceBuiltin runs the connector acceptance suite against sqltable on SQLite as a
-// built-in: in a process re-executed from this test binary, through the gRPC boundary.
+// TestAcceptanceBuiltin runs the connector acceptance suite against sqltable as a built-in: in
+// a process re-executed from this test binary, through the gRPC boundary; on SQLite and on
+// PostgreSQL, which between them produce every kind of failure.
 func TestAcceptanceBuiltin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the suite starts a plugin process per subtest")
 	}
 	h := builtinHost(t, plugins.Options{})
-	var systems sqliteSystems
-	acceptance.Run(t, systems.harness(func(testing.TB) connectors.Connector { return h.Factory("sqltable")() }))
+	boundary := func(testing.TB) connectors.Connector { return h.Factory("sqltable")() }
+	t.Run("sqlite", func(t *testing.T) { acceptance.Run(t, sqltabletest.SQLite().Harness(t, boundary)) })
+	t.Run("postgres", func(t *testing.T) { acceptance.Run(t, sqltabletest.Postgres(t).Harness(t, boundary)) })
 }
 
 func ctxFor(t *testing.T) context.Context {

@@ -40,11 +40,15 @@ type Harness struct {
 
 	// Fail makes the system behind settings fail the next Write of an update to a seeded
 	// record with a failure the connector should classify as kind. It may keep failing later
-	// calls: the suite uses that system for nothing else. A kind the harness cannot produce
-	// calls t.Skip with the reason. The suite retries a call that fails Retryable up to twice
-	// more, as Accord would, so a system may first fail transiently (a dropped connection)
-	// before the failure of kind shows (a rejected login).
+	// calls: the suite uses that system for nothing else. The suite retries a call that fails
+	// Retryable up to twice more, as Accord would, so a system may first fail transiently (a
+	// dropped connection) before the failure of kind shows (a rejected login).
 	Fail func(t testing.TB, settings json.RawMessage, kind connectors.ErrorKind)
+	// FailKinds are the kinds Fail can produce, nil for all five. A kind left out is one the
+	// system behind this harness has no such failure for (SQLite has no logins, so no Auth);
+	// the suite logs which it did not test, and a connector is expected to have a harness on
+	// some system that produces each kind it can return.
+	FailKinds []connectors.ErrorKind
 }
 
 // needs skips t unless every named requirement holds; each requirement is a reason to skip.

@@ -3,6 +3,7 @@ package sqltable
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/lib/pq"
 	"modernc.org/sqlite"
@@ -11,8 +12,13 @@ import (
 	"github.com/accord-mdm/accord/connectors"
 )
 
+// quotaWait is how long to back off when the database refuses a connection for want of slots:
+// long enough for other clients' sessions to end, short enough not to stall a sync.
+const quotaWait = 5 * time.Second
+
 // classify maps a database failure to an OpError: bad data and rules of the database are
-// Permanent, rejected credentials Auth, and everything else (lost connections, timeouts,
+// Permanent, rejected credentials Auth, a used-up connection quota RateLimited (retry after
+// quotaWait), and everything else (lost connections, timeouts,
 // cancelled contexts, locks, busy files) Retryable. This is the one place that knows driver
 // error codes.
 func classify(err error) *connectors.OpError {
@@ -21,7 +27,11 @@ func classify(err error) *connectors.OpError {
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
-		return &connectors.OpError{Kind: postgresErrorKind(pqErr), Message: pqErr.Message, Field: pqErr.Column}
+		oe := &connectors.OpError{Kind: postgresErrorKind(pqErr), Message: pqErr.Message, Field: pqErr.Column}
+		if oe.Kind == connectors.RateLimited {
+			oe.RetryAfter = quotaWait
+		}
+		return oe
 	}
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
@@ -33,8 +43,11 @@ func classify(err error) *connectors.OpError {
 // postgresErrorKind classifies by SQLSTATE class
 // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 func postgresErrorKind(e *pq.Error) connectors.ErrorKind {
-	if e.Code == "42501" { // insufficient privilege: a revoked grant is the connection's problem, not the record's
+	switch e.Code {
+	case "42501": // insufficient privilege: a revoked grant is the connection's problem, not the record's
 		return connectors.Auth
+	case "53300": // too many connections (for the server, the database or the role): back off
+		return connectors.RateLimited
 	}
 	switch e.Code.Class() {
 	case "23", // integrity constraint violation

@@ -141,10 +141,15 @@ func TestClassify(t *testing.T) {
 		{&pq.Error{Code: pqerror.InvalidPassword}, connectors.Auth},
 		{&pq.Error{Code: pqerror.TRSerializationFailure}, connectors.Retryable},
 		{&pq.Error{Code: pqerror.AdminShutdown}, connectors.Retryable},
+		{&pq.Error{Code: pqerror.TooManyConnections}, connectors.RateLimited},
+		{&pq.Error{Code: pqerror.InsufficientPrivilege}, connectors.Auth},
 		{errors.New("dial tcp: connection refused"), connectors.Retryable},
 	} {
 		if got := classify(tc.err).Kind; got != tc.want {
 			t.Errorf("classify(%v) = %s, want %s", tc.err, got, tc.want)
 		}
+	}
+	if got := classify(&pq.Error{Code: pqerror.TooManyConnections}); got.RetryAfter <= 0 {
+		t.Errorf("too many connections: RetryAfter %v, want > 0", got.RetryAfter)
 	}
 }

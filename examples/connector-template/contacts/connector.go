@@ -122,6 +122,9 @@ func (c *Connector) withStore(ctx context.Context, fn func(*File) (changed bool,
 	if f.Token != "" && f.Token != cfg.Token {
 		return &connectors.OpError{Kind: connectors.Auth, Message: "token rejected by the store", Field: "token"}
 	}
+	if wait := f.ThrottledUntil.Sub(c.now()); wait > 0 {
+		return &connectors.OpError{Kind: connectors.RateLimited, Message: "store throttled", RetryAfter: wait}
+	}
 	changed, err := fn(f)
 	if err != nil || !changed {
 		return err

@@ -13,7 +13,8 @@
 //     record it made), an update that changes nothing keeps the version, a delete of a deleted
 //     or missing record succeeds. Deletes leave a tombstone, read as Deleted.
 //   - Failures are classified: the file locked by another writer for more than two seconds is
-//     Retryable; a token that does not match the file's is Auth; a read-only store, an unknown
+//     Retryable; a token that does not match the file's is Auth; a throttled store is
+//     RateLimited, with RetryAfter saying when it accepts calls again; a read-only store, an unknown
 //     field or a malformed value is Permanent (with OpError.Field); an update of a missing
 //     record is a Conflict. Reads and writes of another entity fail with ErrUnknownEntity.
 package contacts

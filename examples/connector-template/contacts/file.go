@@ -20,6 +20,9 @@ type File struct {
 	Token string `json:"token,omitempty"`
 	// ReadOnly refuses every write.
 	ReadOnly bool `json:"read_only,omitempty"`
+	// ThrottledUntil, while in the future, refuses every call as a rate-limited API would:
+	// the caller is told to come back then.
+	ThrottledUntil time.Time `json:"throttled_until,omitzero"`
 	// Contacts by ID.
 	Contacts map[string]*Contact `json:"contacts"`
 	// CreateKeys maps the CreateKey of every create to the ID it created.

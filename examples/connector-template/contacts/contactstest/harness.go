@@ -119,6 +119,8 @@ func fail(t testing.TB, settings json.RawMessage, kind connectors.ErrorKind) {
 		edit(t, settings, func(f *contacts.File) { f.ReadOnly = true })
 	case connectors.Auth: // the store's token was rotated
 		edit(t, settings, func(f *contacts.File) { f.Token = "rotated" })
+	case connectors.RateLimited: // the store throttles callers for a while
+		edit(t, settings, func(f *contacts.File) { f.ThrottledUntil = time.Now().Add(time.Hour) })
 	case connectors.Retryable: // another writer holds the lock
 		unlock, err := contacts.Lock(context.Background(), pathOf(t, settings), time.Minute)
 		if err != nil {
