@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/connectors/sqltable"
 	"github.com/accord-mdm/accord/demo"
+	"github.com/accord-mdm/accord/plugins"
 	"github.com/accord-mdm/accord/runner"
 	"github.com/accord-mdm/accord/store"
 	"github.com/accord-mdm/accord/store/storetest"
@@ -30,37 +34,76 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// TestDemoOnce runs the whole demo on a real embedded Temporal server: generated systems, first
-// sync, convergence, the propagated edit — and checks that no customer data entered a workflow
+// TestMain makes the test binary serve its built-in connectors when re-executed as
+// `<test binary> connector serve <name>`, as the accord binary does.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 4 && os.Args[1] == "connector" && os.Args[2] == "serve" {
+		if err := plugins.ServeBuiltin(builtins, os.Args[3]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+var builtins = connectors.Registry{"sqltable": sqltable.New}
+
+// TestDemoOnce runs the whole demo on a real embedded Temporal server as `accord demo` does,
+// every connector in a plugin process behind the gRPC boundary: generated systems, first sync,
+// convergence, the propagated edit — and checks that no customer data entered a workflow
 // history.
 func TestDemoOnce(t *testing.T) {
-	runDemo(t, "", 700)
-}
-
-// TestDemoOncePostgres runs the same with the golden store on PostgreSQL.
-func TestDemoOncePostgres(t *testing.T) {
-	runDemo(t, storetest.PostgresURL(t), 400)
-}
-
-func runDemo(t *testing.T, database string, companies int) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs an embedded Temporal server")
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	launches, err := plugins.Builtins(exe, builtins.Names())
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := plugins.NewHost(launches, plugins.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	runDemo(t, "", 700, host.Registry(), true)
+}
+
+// TestDemoOncePostgres runs the same with the golden store on PostgreSQL and the connectors
+// in process.
+func TestDemoOncePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: runs an embedded Temporal server")
+	}
+	runDemo(t, storetest.PostgresURL(t), 400, builtins, false)
+}
+
+// runDemo runs the demo with connectors from conns; boundary says they are plugin processes.
+func runDemo(t *testing.T, database string, companies int, conns connectors.Registry, boundary bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
 	var leaked []string
+	var served int
 	rep, err := demo.Run(ctx, demo.Options{
 		DataDir: t.TempDir(), Database: database, Companies: companies, Seed: 3, Once: true, Timeout: 5 * time.Minute,
 		FrontendPort: freePort(t), UIPort: freePort(t), Out: &out,
-		Connectors: connectors.Registry{"sqltable": sqltable.New},
+		Connectors: conns,
 		Inspect: func(ctx context.Context, node *runner.Node) error {
+			served = pluginProcesses()
 			var err error
 			leaked, err = historyLeaks(ctx, node)
 			return err
 		},
 	})
 	t.Log(out.String())
+	if boundary && served == 0 {
+		t.Errorf("no `connector serve` process ran the demo's connectors")
+	}
 	if err != nil {
 		t.Fatalf("demo: %v", err)
 	}
@@ -159,4 +202,20 @@ func historyLeaks(ctx context.Context, node *runner.Node) ([]string, error) {
 		}
 	}
 	return leaks, nil
+}
+
+// pluginProcesses counts the child processes of this test serving a connector.
+func pluginProcesses() int {
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", os.Getpid()))
+	n := 0
+	for _, file := range files {
+		raw, _ := os.ReadFile(file)
+		for _, pid := range strings.Fields(string(raw)) {
+			cmd, _ := os.ReadFile("/proc/" + pid + "/cmdline")
+			if strings.Contains(string(cmd), "connector\x00serve") {
+				n++
+			}
+		}
+	}
+	return n
 }
