@@ -25,8 +25,10 @@ lint:
 
 # The pipeline at 100k records per system beside a PostgreSQL COPY of the same rows; writes
 # docs/BENCHMARKS.md.
+# Every section of docs/BENCHMARKS.md (~25 minutes on 2 cores); BENCH=boundary,sync runs some.
+BENCH ?= all
 bench:
-	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md
+	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md -only $(BENCH)
 
 # Regenerates the connector protocol's Go code with pinned tools (plugins/proto/generate.sh).
 proto:

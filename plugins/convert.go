@@ -1,11 +1,8 @@
 package plugins
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -68,39 +65,6 @@ func catalogFromProto(r *pb.DiscoverResponse) connectors.Catalog {
 		c.Entities = append(c.Entities, e)
 	}
 	return c
-}
-
-// fieldsToJSON encodes a field map; nil encodes as no bytes, so that it decodes as nil again.
-// json.Number values are written as their text, so numbers stay exact.
-func fieldsToJSON(m map[string]any) ([]byte, error) {
-	if m == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode fields: %w", err)
-	}
-	return b, nil
-}
-
-// fieldsFromJSON decodes a field map with numbers as json.Number; no bytes decode as nil.
-func fieldsFromJSON(b []byte) (map[string]any, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("decode fields: %w", err)
-	}
-	if m == nil {
-		return nil, errors.New("decode fields: not a JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("decode fields: data after the JSON object")
-	}
-	return m, nil
 }
 
 // timeToProto converts a time; the zero time is absent.

@@ -1,6 +1,12 @@
-// Command accord-bench measures the demo pipeline at scale and writes docs/BENCHMARKS.md: three
-// generated systems of ~100k records each synced end to end on the embedded default (Temporal in
-// process, SQLite golden store), beside a PostgreSQL COPY of the same rows in the same run.
+// Command accord-bench measures Accord and writes docs/BENCHMARKS.md, one section per measure:
+//
+//   - pipeline: three generated systems of up to ~100k records each synced end to end on the
+//     embedded default (Temporal in process, SQLite golden store), beside a PostgreSQL COPY of
+//     the same rows in the same run;
+//   - boundary: connector calls (read, write) in process and through the plugin boundary;
+//   - sync: the same demo sync with connectors in process and as plugin processes.
+//
+// -only runs some sections; the file keeps the others as they were.
 package main
 
 import (
@@ -12,7 +18,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -22,43 +27,98 @@ import (
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/connectors/sqltable"
 	"github.com/accord-mdm/accord/demo"
+	"github.com/accord-mdm/accord/plugins"
 )
 
+// builtins are the connectors this executable serves when re-executed as a plugin.
+var builtins = connectors.Registry{"sqltable": sqltable.New}
+
 func main() {
-	out := flag.String("out", "docs/BENCHMARKS.md", "where to write the results")
-	companies := flag.Int("companies", 130000, "distinct companies (130000 ≈ 100k records per system)")
+	if len(os.Args) == 4 && os.Args[1] == "connector" && os.Args[2] == "serve" {
+		if err := plugins.ServeBuiltin(builtins, os.Args[3]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	out := flag.String("out", "docs/BENCHMARKS.md", "where to write the results (sections not run are kept)")
+	only := flag.String("only", "all", "comma-separated sections to run: "+strings.Join(sections, ", "))
+	companies := flag.Int("companies", 130000, "pipeline: distinct companies (130000 ≈ 100k records per system)")
+	syncCompanies := flag.Int("sync-companies", 10000, "sync: distinct companies of the in-process vs plugin comparison")
 	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out, *companies, *pg); err != nil {
+	if err := run(ctx, *out, *only, *companies, *syncCompanies, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "accord-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out string, companies int, pgURL string) error {
+func run(ctx context.Context, out, only string, companies, syncCompanies int, pgURL string) error {
+	which, err := parseSections(only)
+	if err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp("", "accord-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	done := map[string]string{}
+	for _, name := range which {
+		fmt.Fprintf(os.Stderr, "accord-bench: %s …\n", name)
+		var md string
+		switch name {
+		case "pipeline":
+			md, err = pipelineSection(ctx, dir, companies, pgURL)
+		case "boundary":
+			md, err = boundarySection(ctx, dir)
+		case "sync":
+			md, err = syncSection(ctx, dir, syncCompanies)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		done[name] = md
+	}
+	return writeSections(out, done)
+}
+
+// result is one run of the demo pipeline.
+type result struct {
+	Report *demo.Report
+	RSS    string // peak RSS of this process so far
+}
+
+func (r *result) rows() int {
+	return r.Report.Truth.Rows["crm"] + r.Report.Truth.Rows["erp"] + r.Report.Truth.Rows["finance"]
+}
+
+// pipeline runs the demo to convergence in dir with connectors from conns.
+func pipeline(ctx context.Context, dir string, companies int, conns connectors.Registry) (*result, error) {
 	fmt.Fprintf(os.Stderr, "syncing %d companies in %s …\n", companies, dir)
 	rep, err := demo.Run(ctx, demo.Options{
 		DataDir: dir, Companies: companies, Seed: 7, Once: true, Timeout: time.Hour,
-		FrontendPort: 17233, UIPort: -1, Out: io.Discard,
-		Connectors: connectors.Registry{"sqltable": sqltable.New},
+		FrontendPort: 17233, UIPort: -1, Out: io.Discard, Connectors: conns,
 	})
 	if err != nil {
-		return fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
-	rss := peakRSS()
-	rows := rep.Truth.Rows["crm"] + rep.Truth.Rows["erp"] + rep.Truth.Rows["finance"]
+	return &result{Report: rep, RSS: peakRSS()}, nil
+}
+
+func pipelineSection(ctx context.Context, dir string, companies int, pgURL string) (string, error) {
+	dir = filepath.Join(dir, "pipeline")
+	res, err := pipeline(ctx, dir, companies, builtins)
+	if err != nil {
+		return "", err
+	}
 	copyDur, err := copyBaseline(ctx, filepath.Join(dir, "demo"), pgURL)
 	if err != nil {
-		return fmt.Errorf("COPY baseline: %w", err)
+		return "", fmt.Errorf("COPY baseline: %w", err)
 	}
-	return write(out, rep, rows, rss, copyDur, companies)
+	return pipelineMarkdown(res, copyDur, companies), nil
 }
 
 // copyBaseline loads the same rows into PostgreSQL with COPY: the floor of what moving the data
@@ -154,25 +214,15 @@ func peakRSS() string {
 	return "unknown"
 }
 
-func write(out string, rep *demo.Report, rows int, rss string, copyDur time.Duration, companies int) error {
-	cpu := "unknown CPU"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				cpu = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
-			}
-		}
-	}
+func pipelineMarkdown(res *result, copyDur time.Duration, companies int) string {
+	rep, rows, rss := res.Report, res.rows(), res.RSS
 	s := rep.Stats
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\n")
-	fmt.Fprintf(&b, "Produced by `make bench` (`go run ./cmd/accord-bench`) on %s: %d cores (%s), %s, %s.\n\n",
-		time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), cpu, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
 	fmt.Fprintf(&b, "## End-to-end sync, embedded default\n\n")
 	fmt.Fprintf(&b, "The demo pipeline (`accord demo --once`) at %d companies: a CRM, an ERP and a finance system as SQLite\n", companies)
 	fmt.Fprintf(&b, "tables, read page by page by Temporal workflows on the embedded server, mapped, standardized, matched\n")
-	fmt.Fprintf(&b, "and merged into the SQLite golden store, then pushed back to every system until all syncs are quiet.\n\n")
+	fmt.Fprintf(&b, "and merged into the SQLite golden store, then pushed back to every system until all syncs are quiet.\n")
+	fmt.Fprintf(&b, "Connectors in process (the boundary's cost is measured below).\n\n")
 	fmt.Fprintf(&b, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| records in the three systems | %d (CRM %d, ERP %d, finance %d) |\n", rows, rep.Truth.Rows["crm"], rep.Truth.Rows["erp"], rep.Truth.Rows["finance"])
 	fmt.Fprintf(&b, "| golden records | %d (expected %d) |\n", s.Golden, rep.Truth.Companies)
@@ -183,18 +233,15 @@ func write(out string, rep *demo.Report, rows int, rss string, copyDur time.Dura
 	fmt.Fprintf(&b, "| end-to-end throughput | %.0f source records/s |\n", float64(rows)/rep.ConvergedIn.Seconds())
 	fmt.Fprintf(&b, "| one edit, CRM → ERP and finance | %s |\n", rep.EditPropagate.Round(10*time.Millisecond))
 	fmt.Fprintf(&b, "| peak RSS of the whole process (Temporal server, worker, store) | %s |\n\n", rss)
-	fmt.Fprintf(&b, "## Baseline: PostgreSQL COPY of the same rows\n\n")
+	fmt.Fprintf(&b, "Load average when the run ended: %s (the machine may be shared; figures are wall-clock).\n", loadAvg())
+	fmt.Fprintf(&b, "The three systems keep the demo's proportions (CRM ≈ 77%%, ERP ≈ 58%%, finance ≈ 46%% of the companies).\n")
+	fmt.Fprintf(&b, "Every source record costs about twenty store statements inside its page's transaction (xref, match\n")
+	fmt.Fprintf(&b, "keys, survivorship over all contributors, golden version, lineage, outbox): batching them is the\n")
+	fmt.Fprintf(&b, "first lever for later work.\n\n")
+	fmt.Fprintf(&b, "### Baseline: PostgreSQL COPY of the same rows\n\n")
 	fmt.Fprintf(&b, "The same %d rows copied into PostgreSQL temp tables with `COPY` in the same run: %s, %.0f rows/s.\n", rows, copyDur.Round(time.Millisecond), float64(rows)/copyDur.Seconds())
 	fmt.Fprintf(&b, "This is the floor of moving the data, with no matching, survivorship, lineage or write-back.\n\n")
-	fmt.Fprintf(&b, "## Notes\n\n")
-	fmt.Fprintf(&b, "- Load average when the run ended: %s (the machine may be shared; figures are wall-clock).\n", loadAvg())
-	fmt.Fprintf(&b, "- The three systems keep the demo's proportions (CRM ≈ 77%%, ERP ≈ 58%%, finance ≈ 46%% of the companies),\n")
-	fmt.Fprintf(&b, "  so at %d companies the CRM holds ≈100k records and the ERP and finance system fewer.\n", companies)
-	fmt.Fprintf(&b, "- Every source record costs about twenty store statements inside its page's transaction (xref, match\n")
-	fmt.Fprintf(&b, "  keys, survivorship over all contributors, golden version, lineage, outbox): batching them is the\n")
-	fmt.Fprintf(&b, "  first lever for later work.\n\n")
-	fmt.Fprintf(&b, "No target is set yet: this is the baseline later work improves.\n")
-	return os.WriteFile(out, []byte(b.String()), 0o644)
+	return b.String()
 }
 
 func loadAvg() string {
