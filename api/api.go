@@ -1,5 +1,7 @@
-// Package api serves the admin HTTP API: read-only views of the golden store for now. Every call
-// is authenticated with a bearer token; it never logs request bodies or record values.
+// Package api serves the admin HTTP API: read-only views of the golden store, and the webhook
+// endpoint systems notify changes to. Every admin call is authenticated with a bearer token;
+// webhooks are verified by the system's connector. It never logs request bodies or record
+// values.
 package api
 
 import (
@@ -14,14 +16,18 @@ import (
 	"github.com/accord-mdm/accord/store"
 )
 
-// New returns the API handler. An empty token refuses every call except /healthz.
-func New(s *store.Store, entity, token string, log *slog.Logger) http.Handler {
+// New returns the API handler. An empty token refuses every call except /healthz and the
+// webhooks, which the connectors verify; a nil hooks serves no webhooks.
+func New(s *store.Store, entity, token string, log *slog.Logger, hooks WebhookReceiver) http.Handler {
 	h := &handler{s: s, entity: entity, log: log}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("GET /v1/status", h.auth(token, h.status))
 	mux.Handle("GET /v1/golden", h.auth(token, h.list))
 	mux.Handle("GET /v1/golden/{id}", h.auth(token, h.show))
+	if hooks != nil {
+		mux.HandleFunc("POST /v1/webhooks/{system}", h.webhook(hooks))
+	}
 	return mux
 }
 

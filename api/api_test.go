@@ -28,7 +28,7 @@ func TestAPIAuthenticatesAndServesGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(s, "customer", "tok", slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(api.New(s, "customer", "tok", slog.New(slog.DiscardHandler), nil))
 	defer srv.Close()
 	get := func(path, token string) *http.Response {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)

@@ -43,6 +43,7 @@ type Binding struct {
 	Object       string     `yaml:"object"`
 	Direction    Direction  `yaml:"direction"`
 	PollInterval Duration   `yaml:"poll_interval"`
+	PushInterval Duration   `yaml:"push_interval"` // how often a drained push checks the outbox (default 1s)
 	PageSize     int        `yaml:"page_size"`
 	Create       *bool      `yaml:"create"`        // outbound may create records (default true)
 	DeletePolicy string     `yaml:"delete_policy"` // what a delete read from this system does: unlink (default) or ignore
@@ -180,6 +181,9 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 		}
 		if bnd.PollInterval == 0 {
 			bnd.PollInterval = Duration(5 * time.Second)
+		}
+		if bnd.PushInterval == 0 {
+			bnd.PushInterval = Duration(time.Second)
 		}
 		if bnd.PageSize == 0 {
 			bnd.PageSize = 1000

@@ -32,6 +32,33 @@ type Connector interface {
 	Close() error
 }
 
+// WebhookParser is implemented by a connector that declares Capabilities.Webhooks: the system
+// notifies Accord of changes over HTTP, and the connector, which knows the system's signature
+// scheme and secrets, verifies each notification and says what changed. Accord then reads the
+// changes through Read as usual: a webhook only makes the next read come sooner, so a lost or
+// forged notification can never lose or invent data.
+type WebhookParser interface {
+	// ParseWebhook verifies req and returns the changes it announces. A notification that
+	// fails verification (bad or missing signature, stale timestamp) returns an *OpError of
+	// kind Auth; one that is well signed but malformed, Permanent.
+	ParseWebhook(ctx context.Context, req WebhookRequest) ([]WebhookEvent, error)
+}
+
+// WebhookRequest is an HTTP request a system sent to Accord's webhook endpoint.
+type WebhookRequest struct {
+	// Headers by canonical name (Content-Type).
+	Headers map[string][]string
+	// Body byte for byte, as signed.
+	Body []byte
+}
+
+// WebhookEvent is a change a system announced: records of one entity, or the entity as a whole
+// when IDs is empty.
+type WebhookEvent struct {
+	Entity string
+	IDs    []string
+}
+
 // Spec is a connector's self-description.
 type Spec struct {
 	Name         string

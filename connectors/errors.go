@@ -9,6 +9,10 @@ import (
 // ErrInvalidConfig is returned (wrapped) by Configure for settings that cannot work.
 var ErrInvalidConfig = errors.New("invalid connector settings")
 
+// ErrNoWebhooks is returned by ParseWebhook of a connector without Capabilities.Webhooks (a
+// plugin host's connectors always have the method).
+var ErrNoWebhooks = errors.New("connector takes no webhooks")
+
 // ErrUnknownEntity is returned (wrapped) by Read and Write for an entity the system lacks.
 var ErrUnknownEntity = errors.New("unknown entity")
 

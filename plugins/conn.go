@@ -24,6 +24,7 @@ const (
 	mRead      method = "Read"
 	mWrite     method = "Write"
 	mClose     method = "Close"
+	mWebhook   method = "ParseWebhook"
 )
 
 // conn is a connectors.Connector whose implementation runs in a plugin process. It starts the
@@ -105,6 +106,18 @@ func (c *conn) Discover(ctx context.Context) (connectors.Catalog, error) {
 		return connectors.Catalog{}, err
 	}
 	return catalogFromProto(resp), nil
+}
+
+// ParseWebhook has the plugin verify a notification; a plugin without webhooks fails it with
+// an error wrapping connectors.ErrNoWebhooks.
+func (c *conn) ParseWebhook(ctx context.Context, req connectors.WebhookRequest) ([]connectors.WebhookEvent, error) {
+	resp, err := invoke(ctx, c, mWebhook, true, func(ctx context.Context, rpc pb.ConnectorServiceClient) (*pb.ParseWebhookResponse, error) {
+		return rpc.ParseWebhook(ctx, webhookRequestToProto(req))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return webhookEventsFromProto(resp), nil
 }
 
 // Read asks the plugin for one page.

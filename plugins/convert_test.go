@@ -260,3 +260,24 @@ func TestCallErrorsSurviveTheBoundary(t *testing.T) {
 }
 
 func wrap(err error) error { return errors.Join(errors.New("read page"), err) }
+
+func TestWebhookRoundTrip(t *testing.T) {
+	for _, req := range []connectors.WebhookRequest{
+		{},
+		{Body: []byte(`{"changed":["1"]}`)},
+		{Headers: map[string][]string{"X-Signature": {"sha256=ab"}, "Accept": {"a", "b"}}, Body: []byte{0, 0xff, '\n'}},
+	} {
+		if got := webhookRequestFromProto(webhookRequestToProto(req)); !reflect.DeepEqual(got, req) {
+			t.Errorf("webhook request %+v came back as %+v", req, got)
+		}
+	}
+	for _, events := range [][]connectors.WebhookEvent{
+		nil,
+		{{Entity: "contacts"}},
+		{{Entity: "contacts", IDs: []string{"a", "b"}}, {Entity: "orders", IDs: []string{"深圳-1"}}},
+	} {
+		if got := webhookEventsFromProto(webhookEventsToProto(events)); !reflect.DeepEqual(got, events) {
+			t.Errorf("events %+v came back as %+v", events, got)
+		}
+	}
+}

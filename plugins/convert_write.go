@@ -96,3 +96,41 @@ func writeResponseFromProto(r *pb.WriteResponse) connectors.WriteResponse {
 	}
 	return resp
 }
+
+func webhookRequestToProto(r connectors.WebhookRequest) *pb.ParseWebhookRequest {
+	req := &pb.ParseWebhookRequest{Body: r.Body}
+	if len(r.Headers) > 0 {
+		req.Headers = make(map[string]*pb.HeaderValues, len(r.Headers))
+		for k, v := range r.Headers {
+			req.Headers[k] = &pb.HeaderValues{Values: v}
+		}
+	}
+	return req
+}
+
+func webhookRequestFromProto(r *pb.ParseWebhookRequest) connectors.WebhookRequest {
+	req := connectors.WebhookRequest{Body: r.GetBody()}
+	if len(r.GetHeaders()) > 0 {
+		req.Headers = make(map[string][]string, len(r.GetHeaders()))
+		for k, v := range r.GetHeaders() {
+			req.Headers[k] = v.GetValues()
+		}
+	}
+	return req
+}
+
+func webhookEventsToProto(events []connectors.WebhookEvent) *pb.ParseWebhookResponse {
+	resp := &pb.ParseWebhookResponse{}
+	for _, e := range events {
+		resp.Events = append(resp.Events, &pb.WebhookEvent{Entity: e.Entity, Ids: e.IDs})
+	}
+	return resp
+}
+
+func webhookEventsFromProto(r *pb.ParseWebhookResponse) []connectors.WebhookEvent {
+	var out []connectors.WebhookEvent
+	for _, e := range r.GetEvents() {
+		out = append(out, connectors.WebhookEvent{Entity: e.GetEntity(), IDs: e.GetIds()})
+	}
+	return out
+}

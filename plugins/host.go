@@ -33,15 +33,15 @@ type Options struct {
 // host kills the process, the call fails Retryable, and the next call starts a fresh one. A
 // caller's cancellation fails the call Retryable but leaves the process alone.
 type Timeouts struct {
-	// Spec, Configure, Check, Discover and Close default to 30s.
-	Spec, Configure, Check, Discover, Close time.Duration
+	// Spec, Configure, Check, Discover, ParseWebhook and Close default to 30s.
+	Spec, Configure, Check, Discover, ParseWebhook, Close time.Duration
 	// Read and Write default to 5 minutes.
 	Read, Write time.Duration
 }
 
 // withDefaults fills in the default of every unset deadline.
 func (t Timeouts) withDefaults() Timeouts {
-	for _, d := range []*time.Duration{&t.Spec, &t.Configure, &t.Check, &t.Discover, &t.Close} {
+	for _, d := range []*time.Duration{&t.Spec, &t.Configure, &t.Check, &t.Discover, &t.ParseWebhook, &t.Close} {
 		if *d <= 0 {
 			*d = 30 * time.Second
 		}
@@ -190,6 +190,6 @@ func (h *Host) timeout(m method) time.Duration {
 	t := h.opts.Timeouts
 	return map[method]time.Duration{
 		mSpec: t.Spec, mConfigure: t.Configure, mCheck: t.Check, mDiscover: t.Discover,
-		mRead: t.Read, mWrite: t.Write, mClose: t.Close,
+		mRead: t.Read, mWrite: t.Write, mClose: t.Close, mWebhook: t.ParseWebhook,
 	}[m]
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/accord-mdm/accord/connectors"
 	pb "github.com/accord-mdm/accord/plugins/proto/connector/v1"
@@ -81,6 +83,19 @@ func (s *server) Write(ctx context.Context, req *pb.WriteRequest) (*pb.WriteResp
 		return nil, statusFromError(permanentError("write", fmt.Errorf("connector returned %d results for %d ops", len(resp.Results), len(sent.Ops))))
 	}
 	return writeResponseToProto(mergeResults(resp.Results, bad)), nil
+}
+
+// ParseWebhook answers UNIMPLEMENTED for a connector without webhooks.
+func (s *server) ParseWebhook(ctx context.Context, req *pb.ParseWebhookRequest) (*pb.ParseWebhookResponse, error) {
+	wp, ok := s.impl.(connectors.WebhookParser)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "connector takes no webhooks")
+	}
+	events, err := wp.ParseWebhook(ctx, webhookRequestFromProto(req))
+	if err != nil {
+		return nil, statusFromError(err)
+	}
+	return webhookEventsToProto(events), nil
 }
 
 func (s *server) Close(context.Context, *pb.CloseRequest) (*pb.CloseResponse, error) {

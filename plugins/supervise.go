@@ -60,6 +60,8 @@ func (c *conn) failure(ctx, cctx context.Context, p *proc, m method, err error) 
 			context.Cause(ctx))
 	case ctx.Err() != nil:
 		return classify(connectors.Retryable, "call cancelled by the caller", context.Cause(ctx))
+	case status.Code(err) == codes.Unimplemented && m == mWebhook:
+		return classify(connectors.Permanent, "plugin takes no webhooks", errors.Join(connectors.ErrNoWebhooks, err))
 	case status.Code(err) == codes.Unimplemented:
 		return classify(connectors.Permanent, fmt.Sprintf("plugin does not implement %s", m), err)
 	case status.Code(err) == codes.ResourceExhausted:

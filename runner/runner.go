@@ -54,6 +54,7 @@ type Node struct {
 	acts   *workflows.Activities
 	worker worker.Worker
 	api    *http.Server
+	hooks  *webhooks
 	APIURL string
 }
 
@@ -148,7 +149,12 @@ func (n *Node) startAPI(o Options) error {
 		return fmt.Errorf("admin API on %s: %w", o.APIAddr, err)
 	}
 	entity := "customer"
-	n.api = &http.Server{Handler: api.New(n.Store, entity, o.APIToken, o.Logger)}
+	var hooks api.WebhookReceiver
+	if n.Config != nil && n.Client != nil && o.Connectors != nil {
+		n.hooks = &webhooks{cfg: n.Config, reg: o.Connectors, client: n.Client}
+		hooks = n.hooks
+	}
+	n.api = &http.Server{Handler: api.New(n.Store, entity, o.APIToken, o.Logger, hooks)}
 	n.APIURL = "http://" + ln.Addr().String()
 	go func() { _ = n.api.Serve(ln) }()
 	return nil
@@ -169,6 +175,9 @@ func (n *Node) StartWorkflows(ctx context.Context, pushes bool) error {
 func (n *Node) Stop() {
 	if n.api != nil {
 		_ = n.api.Close()
+	}
+	if n.hooks != nil {
+		n.hooks.Close()
 	}
 	if n.worker != nil {
 		n.worker.Stop()

@@ -52,7 +52,7 @@ func StartPushes(ctx context.Context, c client.Client, cfg *config.Config) error
 	for entity := range cfg.Golden {
 		for _, system := range cfg.Targets(entity) {
 			_, b, _ := cfg.Binding(system, entity)
-			in := PushInput{System: system, Entity: entity, PollInterval: time.Duration(b.PollInterval)}
+			in := PushInput{System: system, Entity: entity, PollInterval: time.Duration(b.PushInterval)}
 			if err := start(ctx, c, PushWorkflowID(system, entity), PushWorkflowName, system, entity, in); err != nil {
 				return err
 			}

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,7 +26,9 @@ import (
 // TestInstalledConnectorSyncs is what an IT admin does with a third-party connector, with the
 // real binaries: build the template connector, `accord connector install` it, list and check
 // it, then `accord dev` syncs an address book kept by it with a CRM (sqltable, a built-in) in
-// both directions, through the plugin boundary, until stopped with SIGTERM.
+// both directions, through the plugin boundary, until stopped with SIGTERM. The book is polled
+// only hourly: its edit reaches the CRM because the book's signed change notification, posted
+// to the webhook endpoint, makes its sync read at once.
 func TestInstalledConnectorSyncs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds accord and a plugin, runs an embedded Temporal server")
@@ -56,8 +62,9 @@ func TestInstalledConnectorSyncs(t *testing.T) {
 		t.Errorf("check said %q", out)
 	}
 
+	apiAddr := "127.0.0.1:" + freePort(t)
 	dev := exec.Command(accord, "--data-dir", dataDir, "dev", "-f", cfg, "--ephemeral",
-		"--port", freePort(t), "--ui-port", freePort(t), "--api-addr", "127.0.0.1:"+freePort(t))
+		"--port", freePort(t), "--ui-port", freePort(t), "--api-addr", apiAddr)
 	var out bytes.Buffer
 	dev.Stdout, dev.Stderr = &out, &out
 	if err := dev.Start(); err != nil {
@@ -95,15 +102,27 @@ func TestInstalledConnectorSyncs(t *testing.T) {
 		t.Errorf("accord dev runs no plugin processes")
 	}
 
-	// An edit in the book reaches the CRM.
+	// An edit in the book reaches the CRM once the book notifies it: a forged notification is
+	// refused, the signed one makes the book's sync read now.
+	var carol string
 	editBook(t, book, func(f *contacts.File) {
-		for _, c := range f.Contacts {
+		for id, c := range f.Contacts {
 			if c.Fields["email"] == "carol@example.com" {
 				f.Seq++
 				c.Fields["phone"], c.Seq, c.UpdatedAt = "+44 20 7946 0999", f.Seq, time.Now().UTC()
+				carol = id
 			}
 		}
 	})
+	body := fmt.Appendf(nil, `{"changed":[%q]}`, carol)
+	if code, resp := notify(t, apiAddr, body, contacts.Sign("not the secret", body)); code != 401 {
+		t.Errorf("forged notification: %d %s, want 401", code, resp)
+	}
+	code, resp := notify(t, apiAddr, body, contacts.Sign(webhookSecret, body))
+	var accepted struct{ Synced []string }
+	if err := json.Unmarshal([]byte(resp), &accepted); code != 202 || err != nil || !slices.Equal(accepted.Synced, []string{"customer"}) {
+		t.Errorf("signed notification: %d %s, want 202 and the customer sync nudged", code, resp)
+	}
 	eventually(t, "Carol's new phone reaches the CRM", func() (bool, string) {
 		phone := crmAccounts(t, crm)["carol@example.com"]
 		return phone == "+442079460999", "CRM phone " + phone
@@ -118,6 +137,26 @@ func TestInstalledConnectorSyncs(t *testing.T) {
 	if t.Failed() {
 		t.Log(out.String())
 	}
+}
+
+// webhookSecret is the secret the book signs its change notifications with.
+const webhookSecret = "book-webhook-secret"
+
+// notify posts a change notification of the book to the webhook endpoint.
+func notify(t *testing.T, apiAddr string, body []byte, signature string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", "http://"+apiAddr+"/v1/webhooks/book", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(contacts.SignatureHeader, signature)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("post webhook: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
 }
 
 func goBuild(t *testing.T, out, pkg string) {
@@ -167,19 +206,19 @@ survivorship:
   default: [most_recent]
 `,
 		"systems/book.yaml": fmt.Sprintf(`connector: contacts
-settings: {path: %q}
+settings: {path: %q, webhook_secret: %q}
 entities:
   customer:
     object: contacts
     direction: both
-    poll_interval: 1s
+    poll_interval: 1h
     region: GB
     fields:
       - {golden: name,         from: company, standardize: text}
       - {golden: contact_name, from: name,    standardize: person_name}
       - {golden: email,        from: email,   standardize: email}
       - {golden: phone,        from: phone,   standardize: phone}
-`, book),
+`, book, webhookSecret),
 		"systems/crm.yaml": fmt.Sprintf(`connector: sqltable
 settings:
   driver: sqlite

@@ -129,7 +129,7 @@ func workerCmd(g *globals) *cobra.Command {
 }
 
 func apiCmd(g *globals) *cobra.Command {
-	var addr string
+	var addr, configDir string
 	c := &cobra.Command{
 		Use:   "api",
 		Short: "Serve the admin API (bearer token from ACCORD_API_TOKEN)",
@@ -139,7 +139,18 @@ func apiCmd(g *globals) *cobra.Command {
 				return errors.New("set ACCORD_API_TOKEN: the admin API refuses unauthenticated calls")
 			}
 			o := g.runnerOptions()
-			o.APIAddr, o.APIToken = addr, token
+			o.APIAddr, o.APIToken, o.ConfigDir = addr, token, configDir
+			if configDir != "" { // webhooks: the systems' connectors verify them, Temporal carries the nudge
+				if g.temporalAddress == "" {
+					return errors.New("webhooks (-f) need --temporal-address: they nudge the syncs running there")
+				}
+				host, err := newHost(filepath.Join(g.dataDir, "plugins"))
+				if err != nil {
+					return err
+				}
+				defer host.Close()
+				o.Connectors = host.Registry()
+			}
 			node, err := runner.Start(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -151,6 +162,7 @@ func apiCmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&addr, "listen", "127.0.0.1:8080", "listen address")
+	c.Flags().StringVarP(&configDir, "config", "f", "", "configuration directory: also take systems' change notifications at POST /v1/webhooks/{system}")
 	return c
 }
 

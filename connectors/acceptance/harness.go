@@ -49,6 +49,11 @@ type Harness struct {
 	// the suite logs which it did not test, and a connector is expected to have a harness on
 	// some system that produces each kind it can return.
 	FailKinds []connectors.ErrorKind
+
+	// Webhook returns the notification the system behind settings sends when records ids of
+	// Entity change, signed as the system signs it. Required when the connector declares
+	// Capabilities.Webhooks.
+	Webhook func(t testing.TB, settings json.RawMessage, ids []string) connectors.WebhookRequest
 }
 
 // needs skips t unless every named requirement holds; each requirement is a reason to skip.

@@ -31,6 +31,7 @@ var subtests = []subtest{
 	{"write_max_batch", testWriteMaxBatch},
 	{"errors", testErrorKinds},
 	{"unknown_entity", testUnknownEntity},
+	{"webhook", testWebhook},
 	{"context_cancelled", testContextCancelled},
 	{"concurrent", testConcurrent},
 	{"goroutine_leak", testGoroutineLeak},

@@ -34,6 +34,8 @@ var fieldTypes = map[string]string{
 type Config struct {
 	Path  string `json:"path" required:"true" doc:"The JSON file holding the contacts; created on the first write."`
 	Token string `json:"token" secret:"true" doc:"Access token; must match the store's if it has one."`
+	// WebhookSecret verifies the store's change notifications (see ParseWebhook).
+	WebhookSecret string `json:"webhook_secret" secret:"true" doc:"Secret the store signs its change notifications with."`
 }
 
 // Validate checks what the tags cannot: the file's directory exists.
@@ -64,7 +66,7 @@ func New() connectors.Connector {
 func (c *Connector) Spec() connectors.Spec {
 	return connectors.Spec{
 		Name: Name, Version: Version,
-		Capabilities: connectors.Capabilities{Read: true, Write: true, Delete: true, Incremental: true, MaxBatch: MaxBatch},
+		Capabilities: connectors.Capabilities{Read: true, Write: true, Delete: true, Incremental: true, Webhooks: true, MaxBatch: MaxBatch},
 		ConfigSchema: sdk.Schema(Config{}),
 	}
 }

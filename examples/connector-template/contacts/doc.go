@@ -1,7 +1,8 @@
 // Package contacts is a connector for a contacts store kept in one JSON file (see File): small
 // enough to read in one sitting, complete enough to pass the connector acceptance suite.
 //
-// Settings (Config): {"path": "/var/lib/contacts.json", "token": "${env:CONTACTS_TOKEN}"}.
+// Settings (Config): {"path": "/var/lib/contacts.json", "token": "${env:CONTACTS_TOKEN}",
+// "webhook_secret": "${env:CONTACTS_WEBHOOK_SECRET}"}.
 // The file is created on the first write if it does not exist; its directory must.
 //
 // Entity "contacts", fields name, email, phone, company (strings) and score (decimal).
@@ -17,4 +18,7 @@
 //     RateLimited, with RetryAfter saying when it accepts calls again; a read-only store, an unknown
 //     field or a malformed value is Permanent (with OpError.Field); an update of a missing
 //     record is a Conflict. Reads and writes of another entity fail with ErrUnknownEntity.
+//   - Change notifications (webhooks) are verified: the store signs each body with HMAC-SHA256
+//     under webhook_secret (SignatureHeader); ParseWebhook returns the changed IDs of a
+//     well-signed Notification and fails Auth otherwise.
 package contacts

@@ -33,12 +33,25 @@ func Harness(newConn func(testing.TB) connectors.Connector) acceptance.Harness {
 		Fields:       fields,
 		UnknownField: "favourite_colour",
 		Fail:         fail,
+		Webhook:      webhook,
 	}
+}
+
+// webhookSecret is the secret of every store the harness makes.
+const webhookSecret = "harness-webhook-secret"
+
+// webhook is the store's signed notification that ids changed.
+func webhook(t testing.TB, _ json.RawMessage, ids []string) connectors.WebhookRequest {
+	body, err := json.Marshal(contacts.Notification{Changed: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return connectors.WebhookRequest{Headers: map[string][]string{contacts.SignatureHeader: {contacts.Sign(webhookSecret, body)}}, Body: body}
 }
 
 // settings returns settings for a new, empty store in a temporary directory.
 func settings(t testing.TB) json.RawMessage {
-	raw, err := json.Marshal(contacts.Config{Path: filepath.Join(t.TempDir(), "contacts.json")})
+	raw, err := json.Marshal(contacts.Config{Path: filepath.Join(t.TempDir(), "contacts.json"), WebhookSecret: webhookSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
