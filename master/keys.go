@@ -56,3 +56,9 @@ func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 	})
 	return out
 }
+
+// MatchKeys returns the deterministic match keys of mapped golden field values, as matching
+// looks them up: for `accord mapping test` and other dry runs.
+func (e *Engine) MatchKeys(fields map[string]string) []store.MatchKey {
+	return e.matchKeys(fields)
+}

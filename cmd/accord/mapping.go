@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/mapping"
+	"github.com/accord-mdm/accord/master"
+)
+
+func mappingCmd() *cobra.Command {
+	c := &cobra.Command{Use: "mapping", Short: "Try a system's field mapping on sample records"}
+	var configDir, system, entity, input string
+	var asJSON bool
+	test := &cobra.Command{
+		Use:   "test -f DIR --system S --entity E --input sample.json",
+		Short: "Map and standardize sample records as a sync would, print the result, match keys and errors; write nothing",
+		Long: `Reads one record (a JSON object of the system's fields, as its connector reads them) or
+several (a JSON array of them) and prints, for each, the golden field values the inbound mapping
+produces, the match keys they give, and every error, naming the record and the field. Nothing is
+read from or written to any system or store. Exit status 1 if any record has errors.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(configDir)
+			if err != nil {
+				return err
+			}
+			_, b, err := cfg.Binding(system, entity)
+			if err != nil {
+				return err
+			}
+			m, err := mapping.Compile(system, entity, b)
+			if err != nil {
+				return err
+			}
+			engine, err := master.NewEngine(cfg, entity)
+			if err != nil {
+				return err
+			}
+			recs, err := readSamples(input)
+			if err != nil {
+				return err
+			}
+			results := make([]sampleResult, len(recs))
+			failed := false
+			for i, raw := range recs {
+				id := sampleID(raw, i)
+				fields, ferrs := m.Inbound(id, raw)
+				r := sampleResult{Record: id, Fields: fields, MatchKeys: []matchKey{}}
+				for _, k := range engine.MatchKeys(fields) {
+					r.MatchKeys = append(r.MatchKeys, matchKey{k.Kind, k.Value})
+				}
+				for _, fe := range ferrs {
+					r.Errors = append(r.Errors, fe.Error())
+				}
+				failed = failed || len(ferrs) > 0
+				results[i] = r
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(results); err != nil {
+					return err
+				}
+			} else {
+				for _, r := range results {
+					printSample(w, r)
+				}
+			}
+			if failed {
+				cmd.SilenceUsage = true
+				return errors.New("some records do not map: see the errors above")
+			}
+			return nil
+		},
+	}
+	test.Flags().StringVarP(&configDir, "config", "f", "", "configuration directory")
+	test.Flags().StringVar(&system, "system", "", "system (systems/<system>.yaml)")
+	test.Flags().StringVar(&entity, "entity", "customer", "golden entity")
+	test.Flags().StringVar(&input, "input", "-", "sample record(s) as JSON; - for standard input")
+	test.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	for _, f := range []string{"config", "system"} {
+		_ = test.MarkFlagRequired(f)
+	}
+	c.AddCommand(test)
+	return c
+}
+
+// sampleResult is what mapping test says of one record.
+type sampleResult struct {
+	Record    string            `json:"record"`
+	Fields    map[string]string `json:"fields"`
+	MatchKeys []matchKey        `json:"match_keys"`
+	Errors    []string          `json:"errors,omitempty"`
+}
+
+type matchKey struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+}
+
+// readSamples reads one JSON object or an array of them, numbers kept as written.
+func readSamples(path string) ([]map[string]any, error) {
+	var raw []byte
+	var err error
+	if path == "-" {
+		raw, err = io.ReadAll(os.Stdin)
+	} else {
+		raw, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("%s: not JSON: %w", path, err)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return []map[string]any{v}, nil
+	case []any:
+		out := make([]map[string]any, len(v))
+		for i, e := range v {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: element %d is not a JSON object", path, i)
+			}
+			out[i] = m
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%s: want a JSON object or an array of objects", path)
+}
+
+// sampleID is the record's id field, or its position.
+func sampleID(raw map[string]any, i int) string {
+	for _, k := range []string{"id", "ID", "Id"} {
+		if v, ok := raw[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+func printSample(w io.Writer, r sampleResult) {
+	fmt.Fprintf(w, "record %s\n", r.Record)
+	names := make([]string, 0, len(r.Fields))
+	for k := range r.Fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		fmt.Fprintf(w, "  %-14s %s\n", k, r.Fields[k])
+	}
+	for _, k := range r.MatchKeys {
+		fmt.Fprintf(w, "  match key      %s = %s\n", k.Kind, k.Value)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  error          %s\n", e)
+	}
+	fmt.Fprintln(w)
+}
