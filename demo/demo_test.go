@@ -37,13 +37,7 @@ func freePort(t *testing.T) int {
 // TestMain makes the test binary serve its built-in connectors when re-executed as
 // `<test binary> connector serve <name>`, as the accord binary does.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 4 && os.Args[1] == "connector" && os.Args[2] == "serve" {
-		if err := plugins.ServeBuiltin(builtins, os.Args[3]); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	plugins.ServeIfLaunched(builtins)
 	os.Exit(m.Run())
 }
 

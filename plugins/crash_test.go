@@ -28,6 +28,21 @@ func blocking(t *testing.T, systems *sqliteSystems, method string) (json.RawMess
 		"block": method, "once": filepath.Join(dir, "once"), "signal": signal}}), signal
 }
 
+// blockingPlugin is a configured test-plugin connector, from a host with opts, on a fresh
+// system whose first call of method blocks (see blocking); closed at t's cleanup.
+func blockingPlugin(t *testing.T, opts plugins.Options, method string) (connectors.Connector, json.RawMessage, string) {
+	t.Helper()
+	var systems sqliteSystems
+	h, _ := pluginHost(t, opts)
+	settings, signal := blocking(t, &systems, method)
+	c := h.Factory("testplugin")()
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.Configure(ctxFor(t), settings); err != nil {
+		t.Fatal(err)
+	}
+	return c, settings, signal
+}
+
 // waitPID waits for the blocked process to write its PID to signal.
 func waitPID(t *testing.T, signal string) int {
 	t.Helper()
@@ -78,15 +93,8 @@ func wantRetryable(t *testing.T, what string, err error) {
 // Read runs on a fresh, re-configured process.
 func TestKilledDuringRead(t *testing.T) {
 	noLeaks(t)
-	var systems sqliteSystems
-	h, _ := pluginHost(t, plugins.Options{})
-	settings, signal := blocking(t, &systems, "Read")
-	c := h.Factory("testplugin")()
-	defer c.Close()
+	c, settings, signal := blockingPlugin(t, plugins.Options{}, "Read")
 	ctx := ctxFor(t)
-	if err := c.Configure(ctx, settings); err != nil {
-		t.Fatal(err)
-	}
 	seed(t, settings, 3)
 
 	errc := make(chan error, 1)
@@ -116,15 +124,8 @@ func TestKilledDuringRead(t *testing.T) {
 // twice (sqltable upserts by CreateKey).
 func TestKilledDuringWrite(t *testing.T) {
 	noLeaks(t)
-	var systems sqliteSystems
-	h, _ := pluginHost(t, plugins.Options{})
-	settings, signal := blocking(t, &systems, "Write")
-	c := h.Factory("testplugin")()
-	defer c.Close()
+	c, settings, signal := blockingPlugin(t, plugins.Options{}, "Write")
 	ctx := ctxFor(t)
-	if err := c.Configure(ctx, settings); err != nil {
-		t.Fatal(err)
-	}
 	req := connectors.WriteRequest{Entity: entity, Ops: creates(20)}
 	errc := make(chan error, 1)
 	go func() {
@@ -158,16 +159,9 @@ func TestKilledDuringWrite(t *testing.T) {
 // deadline runs out; the call fails Retryable and the next call gets a fresh process.
 func TestHungPluginKilledAfterDeadline(t *testing.T) {
 	noLeaks(t)
-	var systems sqliteSystems
 	const deadline = 2 * time.Second
-	h, _ := pluginHost(t, plugins.Options{Timeouts: plugins.Timeouts{Check: deadline}})
-	settings, signal := blocking(t, &systems, "Check")
-	c := h.Factory("testplugin")()
-	defer c.Close()
+	c, _, signal := blockingPlugin(t, plugins.Options{Timeouts: plugins.Timeouts{Check: deadline}}, "Check")
 	ctx := ctxFor(t)
-	if err := c.Configure(ctx, settings); err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
 	err := c.Check(ctx)
 	took := time.Since(start)
@@ -187,14 +181,7 @@ func TestHungPluginKilledAfterDeadline(t *testing.T) {
 // TestCallerCancelKeepsProcess: a caller's cancellation, before or during a call, fails the
 // call Retryable and leaves the process running.
 func TestCallerCancelKeepsProcess(t *testing.T) {
-	var systems sqliteSystems
-	h, _ := pluginHost(t, plugins.Options{})
-	settings, signal := blocking(t, &systems, "Read")
-	c := h.Factory("testplugin")()
-	defer c.Close()
-	if err := c.Configure(ctxFor(t), settings); err != nil {
-		t.Fatal(err)
-	}
+	c, _, signal := blockingPlugin(t, plugins.Options{}, "Read")
 	before := discoverProcess(t, c).pid
 	cancelled, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -223,14 +210,7 @@ func TestCallerCancelKeepsProcess(t *testing.T) {
 // TestCallerDeadlineKillsHungPlugin: a plugin that does not answer within the caller's
 // deadline, shorter than the host's, is killed too, so a hang never outlives its callers.
 func TestCallerDeadlineKillsHungPlugin(t *testing.T) {
-	var systems sqliteSystems
-	h, _ := pluginHost(t, plugins.Options{})
-	settings, signal := blocking(t, &systems, "Read")
-	c := h.Factory("testplugin")()
-	defer c.Close()
-	if err := c.Configure(ctxFor(t), settings); err != nil {
-		t.Fatal(err)
-	}
+	c, _, signal := blockingPlugin(t, plugins.Options{}, "Read")
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	_, err := c.Read(ctx, connectors.ReadRequest{Entity: entity})

@@ -19,13 +19,7 @@ import (
 // binary is: started as `<test binary> connector serve <name>`, it serves that connector (see
 // builtinHost). After the tests, no goroutine may be left.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 4 && os.Args[1] == "connector" && os.Args[2] == "serve" {
-		if err := plugins.ServeBuiltin(connectors.Registry{"sqltable": sqltable.New}, os.Args[3]); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	plugins.ServeIfLaunched(connectors.Registry{"sqltable": sqltable.New})
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
 		if built.dir != "" {
 			_ = os.RemoveAll(built.dir)

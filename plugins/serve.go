@@ -3,6 +3,7 @@ package plugins
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -44,6 +45,22 @@ func ServeBuiltin(registry connectors.Registry, name string) error {
 	}
 	Serve(c)
 	return nil
+}
+
+// ServeIfLaunched serves and exits when this process was started as a built-in plugin, with
+// the arguments ServeArgs gives (`<exe> connector serve <name>`), and returns otherwise. It lets
+// executables other than accord (tests, benchmarks) re-execute themselves as built-ins; accord
+// itself serves through its cobra command.
+func ServeIfLaunched(registry connectors.Registry) {
+	args := os.Args[1:]
+	if len(args) != 3 || !slices.Equal(args[:2], ServeArgs("")[:2]) {
+		return
+	}
+	if err := ServeBuiltin(registry, args[2]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 // Logger returns a logger for a plugin process: JSON lines on stderr, at the level the host

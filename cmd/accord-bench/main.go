@@ -34,13 +34,7 @@ import (
 var builtins = connectors.Registry{"sqltable": sqltable.New}
 
 func main() {
-	if len(os.Args) == 4 && os.Args[1] == "connector" && os.Args[2] == "serve" {
-		if err := plugins.ServeBuiltin(builtins, os.Args[3]); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		return
-	}
+	plugins.ServeIfLaunched(builtins)
 	out := flag.String("out", "docs/BENCHMARKS.md", "where to write the results (sections not run are kept)")
 	only := flag.String("only", "all", "comma-separated sections to run: "+strings.Join(sections, ", "))
 	companies := flag.Int("companies", 130000, "pipeline: distinct companies (130000 ≈ 100k records per system)")

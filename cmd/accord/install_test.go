@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // the test reads the CRM behind Accord's back
 
 	"github.com/accord-mdm/accord/examples/connector-template/contacts"
+	"github.com/accord-mdm/accord/examples/connector-template/contacts/contactstest"
 )
 
 // TestInstalledConnectorSyncs is what an IT admin does with a third-party connector, with the
@@ -105,7 +105,7 @@ func TestInstalledConnectorSyncs(t *testing.T) {
 	// An edit in the book reaches the CRM once the book notifies it: a forged notification is
 	// refused, the signed one makes the book's sync read now.
 	var carol string
-	editBook(t, book, func(f *contacts.File) {
+	contactstest.EditFile(t, book, func(f *contacts.File) {
 		for id, c := range f.Contacts {
 			if c.Fields["email"] == "carol@example.com" {
 				f.Seq++
@@ -250,25 +250,8 @@ entities:
 	return cfg
 }
 
-func editBook(t *testing.T, path string, fn func(*contacts.File)) {
-	t.Helper()
-	unlock, err := contacts.Lock(context.Background(), path, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	f, err := contacts.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn(f)
-	if err := f.Save(path); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func seedBook(t *testing.T, path string) {
-	editBook(t, path, func(f *contacts.File) {
+	contactstest.EditFile(t, path, func(f *contacts.File) {
 		at := time.Now().Add(-time.Hour).UTC()
 		for i, c := range [][3]string{
 			{"Alice Archer", "alice@example.com", "Archer Ltd"},

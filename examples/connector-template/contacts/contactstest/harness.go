@@ -69,7 +69,13 @@ func fields(i int) map[string]any {
 // edit runs fn on the store behind settings under its lock and saves it.
 func edit(t testing.TB, settings json.RawMessage, fn func(f *contacts.File)) {
 	t.Helper()
-	path := pathOf(t, settings)
+	EditFile(t, pathOf(t, settings), fn)
+}
+
+// EditFile runs fn on the store at path under its lock and saves it, as a user or another
+// tool editing the store behind the connector's back would.
+func EditFile(t testing.TB, path string, fn func(f *contacts.File)) {
+	t.Helper()
 	unlock, err := contacts.Lock(context.Background(), path, time.Minute)
 	if err != nil {
 		t.Fatalf("lock store: %v", err)
