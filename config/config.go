@@ -1,6 +1,6 @@
 // Package config loads an Accord configuration directory: systems/*.yaml (connectors and
 // mappings), golden/*.yaml (golden entity models). It validates the whole directory and reports
-// errors with the file they are in.
+// errors at the file and line they are in.
 package config
 
 import (
@@ -35,7 +35,7 @@ type System struct {
 	// references; they are resolved by Resolve, inside activities, never in workflow inputs.
 	Settings map[string]any      `yaml:"settings"`
 	Entities map[string]*Binding `yaml:"entities"`
-	file     string
+	src      source
 }
 
 // Binding ties a golden entity to one object of a system.
@@ -154,24 +154,45 @@ func Load(dir string) (*Config, error) {
 	return c, nil
 }
 
-func decodeStrict(file string, b []byte, v any) error {
+// decodeStrict decodes a file into v, refusing unknown keys, and returns the file's YAML tree.
+func decodeStrict(file string, b []byte, v any) (source, error) {
+	src := source{file: file, root: &yaml.Node{}}
+	if err := yaml.Unmarshal(b, src.root); err != nil {
+		return src, fmt.Errorf("%s: %w", file, err)
+	}
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+	err := dec.Decode(v)
+	var te *yaml.TypeError
+	if errors.As(err, &te) { // "line 2: field x not found" -> "file:2: field x not found"
+		errs := make([]error, len(te.Errors))
+		for i, msg := range te.Errors {
+			if rest, ok := strings.CutPrefix(msg, "line "); ok {
+				if n, after, ok := strings.Cut(rest, ": "); ok {
+					errs[i] = fmt.Errorf("%s:%s: %s", file, n, after)
+					continue
+				}
+			}
+			errs[i] = fmt.Errorf("%s: %s", file, msg)
+		}
+		return src, errors.Join(errs...)
 	}
-	return nil
+	if err != nil {
+		return src, fmt.Errorf("%s: %w", file, err)
+	}
+	return src, nil
 }
 
 func parseSystem(file string, b []byte, name string) (*System, error) {
 	s := &System{}
-	if err := decodeStrict(file, b, s); err != nil {
+	src, err := decodeStrict(file, b, s)
+	if err != nil {
 		return nil, err
 	}
+	s.src = src
 	if s.Name == "" {
 		s.Name = name
 	}
-	s.file = file
 	for _, bnd := range s.Entities {
 		if bnd == nil {
 			continue
@@ -196,7 +217,7 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 		}
 		for i := range bnd.Fields {
 			if bnd.Fields[i].Direction == "" {
-				bnd.Fields[i].Direction = Both
+				bnd.Fields[i].Direction = bnd.Direction // a field of an inbound binding is inbound
 			}
 		}
 	}

@@ -28,18 +28,18 @@ func TestLoadDemo(t *testing.T) {
 	}
 }
 
-// TestLoadNamesEveryError checks that one load reports every problem with its file.
+// TestLoadNamesEveryError checks that one load reports every problem with its file and line.
 func TestLoadNamesEveryError(t *testing.T) {
 	_, err := config.Load("testdata/bad")
 	if err == nil {
 		t.Fatal("bad configuration loaded")
 	}
 	for _, want := range []string{
-		"testdata/bad/golden/customer.yaml: match key \"email\" uses unknown field \"email\"",
-		"testdata/bad/systems/erp.yaml: yaml: unmarshal errors:\n  line 2: field entitys not found",
-		"testdata/bad/systems/crm.yaml: entities.customer: direction \"sideways\"",
-		"testdata/bad/systems/crm.yaml: entities.customer: fields[0] (name): unknown standardizer",
-		"testdata/bad/systems/crm.yaml: entities.customer: fields[1]: unknown golden field \"nickname\"",
+		"testdata/bad/golden/customer.yaml:6: match key \"email\" uses unknown field \"email\"",
+		"testdata/bad/systems/erp.yaml:2: field entitys not found",
+		"testdata/bad/systems/crm.yaml:6: entities.customer: direction \"sideways\"",
+		"testdata/bad/systems/crm.yaml:8: entities.customer: fields[0] (name): unknown standardizer",
+		"testdata/bad/systems/crm.yaml:9: entities.customer: fields[1]: unknown golden field \"nickname\"",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

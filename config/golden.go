@@ -12,7 +12,7 @@ type Golden struct {
 	Fields       map[string]FieldDef `yaml:"fields"`
 	Match        Match               `yaml:"match"`
 	Survivorship Survivorship        `yaml:"survivorship"`
-	file         string
+	src          source
 }
 
 // FieldDef declares one golden field.
@@ -83,12 +83,13 @@ func (g *Golden) Strategies(field string) []Strategy {
 
 func parseGolden(file string, b []byte, name string) (*Golden, error) {
 	g := &Golden{}
-	if err := decodeStrict(file, b, g); err != nil {
+	src, err := decodeStrict(file, b, g)
+	if err != nil {
 		return nil, err
 	}
+	g.src = src
 	if g.Entity == "" {
 		g.Entity = name
 	}
-	g.file = file
 	return g, nil
 }

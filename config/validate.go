@@ -10,29 +10,29 @@ import (
 func (c *Config) validate() []error {
 	var errs []error
 	for _, g := range c.Golden {
-		for _, k := range g.Match.Keys {
+		for i, k := range g.Match.Keys {
 			if _, ok := g.Fields[k.Field]; !ok {
-				errs = append(errs, fmt.Errorf("%s: match key %q uses unknown field %q", g.file, k.Kind, k.Field))
+				errs = append(errs, g.src.errorf([]any{"match", "keys", i}, "match key %q uses unknown field %q", k.Kind, k.Field))
 			}
 			if k.Standardize != "" {
 				if _, err := standardize.ByName(k.Standardize, nil); err != nil {
-					errs = append(errs, fmt.Errorf("%s: match key %q: %w", g.file, k.Kind, err))
+					errs = append(errs, g.src.errorf([]any{"match", "keys", i}, "match key %q: %v", k.Kind, err))
 				}
 			}
 		}
 		for f := range g.Survivorship.Fields {
 			if _, ok := g.Fields[f]; !ok {
-				errs = append(errs, fmt.Errorf("%s: survivorship for unknown field %q", g.file, f))
+				errs = append(errs, g.src.errorf([]any{"survivorship", "fields", f}, "survivorship for unknown field %q", f))
 			}
 		}
 	}
 	for _, name := range c.SystemNames() {
 		s := c.Systems[name]
 		if s.Connector == "" {
-			errs = append(errs, fmt.Errorf("%s: connector is required", s.file))
+			errs = append(errs, s.src.errorf(nil, "connector is required"))
 		}
 		if len(s.Entities) == 0 {
-			errs = append(errs, fmt.Errorf("%s: no entities", s.file))
+			errs = append(errs, s.src.errorf(nil, "no entities"))
 		}
 		entities := make([]string, 0, len(s.Entities))
 		for e := range s.Entities {
@@ -48,8 +48,11 @@ func (c *Config) validate() []error {
 
 func (c *Config) validateBinding(s *System, entity string) []error {
 	var errs []error
+	// at reports an error at the binding's key (or, given "fields", i, at that field).
+	var where []any
 	at := func(format string, a ...any) {
-		errs = append(errs, fmt.Errorf("%s: entities.%s: %s", s.file, entity, fmt.Sprintf(format, a...)))
+		path := append([]any{"entities", entity}, where...)
+		errs = append(errs, s.src.errorf(path, "entities.%s: %s", entity, fmt.Sprintf(format, a...)))
 	}
 	b := s.Entities[entity]
 	g, ok := c.Golden[entity]
@@ -67,14 +70,17 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 	switch b.Direction {
 	case Inbound, Outbound, Both:
 	default:
+		where = []any{"direction"}
 		at("direction %q is not inbound, outbound or both", b.Direction)
 	}
 	switch b.DeletePolicy {
 	case "unlink", "ignore":
 	default:
+		where = []any{"delete_policy"}
 		at("delete_policy %q is not unlink or ignore", b.DeletePolicy)
 	}
 	for i, f := range b.Fields {
+		where = []any{"fields", i}
 		if _, ok := g.Fields[f.Golden]; !ok {
 			at("fields[%d]: unknown golden field %q", i, f.Golden)
 		}

@@ -5,6 +5,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -58,14 +59,16 @@ func (e *FieldError) Error() string {
 func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	m := &Mapping{System: system, Entity: entity}
 	cols := map[string]bool{}
+	var errs []error // a *CompileError per field that does not compile
 	for i, f := range b.Fields {
-		where := fmt.Sprintf("system %s entity %s fields[%d] (%s)", system, entity, i, f.Golden)
+		where := &CompileError{System: system, Entity: entity, Index: i, Golden: f.Golden}
 		if f.Direction.In() {
 			in := inField{golden: f.Golden, required: f.Required}
 			if f.Expr != "" {
 				p, err := expr.Compile(f.Expr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
-					return nil, fmt.Errorf("%s: expr: %w", where, err)
+					errs = append(errs, where.with(fmt.Errorf("expr: %w", err)))
+					continue
 				}
 				in.program = p
 			} else {
@@ -82,7 +85,8 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 				}
 				std, err := standardize.ByName(f.Standardize, params)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %w", where, err)
+					errs = append(errs, where.with(err))
+					continue
 				}
 				in.std = std
 			}
@@ -93,15 +97,20 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			if f.ToExpr != "" {
 				p, err := expr.Compile(f.ToExpr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
-					return nil, fmt.Errorf("%s: to_expr: %w", where, err)
+					errs = append(errs, where.with(fmt.Errorf("to_expr: %w", err)))
+					continue
 				}
 				out.program = p
 			}
 			if out.column == "" {
-				return nil, fmt.Errorf("%s: to_expr needs a target column in to", where)
+				errs = append(errs, where.with(errors.New("to_expr needs a target column in to")))
+				continue
 			}
 			m.out = append(m.out, out)
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	for c := range cols {
 		m.Columns = append(m.Columns, c)

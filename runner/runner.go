@@ -20,6 +20,7 @@ import (
 	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/devserver"
+	"github.com/accord-mdm/accord/mapping"
 	"github.com/accord-mdm/accord/store"
 	"github.com/accord-mdm/accord/workflows"
 )
@@ -84,6 +85,10 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 	if o.ConfigDir != "" {
 		if n.Config, err = config.Load(o.ConfigDir); err != nil {
 			return n, fmt.Errorf("load configuration: %w", err)
+		}
+		// Refuse a mapping that does not compile now, not when its sync first runs.
+		if errs := mapping.Check(n.Config); len(errs) > 0 {
+			return n, fmt.Errorf("configuration: %w", errors.Join(errs...))
 		}
 	}
 	if n.Store, err = store.Open(ctx, o.DatabaseURL()); err != nil {

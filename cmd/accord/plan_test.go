@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPlan checks that plan passes the demo's configuration, showing what it syncs, and that it
+// reports every problem of a broken one at its file and line, expressions included, which a
+// load alone does not compile.
+func TestPlan(t *testing.T) {
+	out, err := runAccord(t, "plan", "-f", "../../examples/demo")
+	if err != nil {
+		t.Fatalf("plan of the demo configuration: %v\n%s", err, out)
+	}
+	for _, want := range []string{"OK (version ", "golden customer: 6 fields, match keys tax_id, email, phone",
+		"finance    sqltable   customer   billing_accounts   both      false"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+
+	dir := t.TempDir()
+	write := func(name, body string) {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("golden/customer.yaml", "entity: customer\nfields:\n  name: {type: string}\n  email: {type: string}\n")
+	write("systems/crm.yaml", `connector: sqltable
+entities:
+  customer:
+    object: accounts
+    fields:
+      - {golden: name, expr: "upper(account_name", direction: inbound}
+      - {golden: email, from: email, to_expr: "lower(", to: email}
+`)
+	out, err = runAccord(t, "plan", "-f", dir)
+	if err == nil || !strings.Contains(err.Error(), "2 problem(s)") {
+		t.Errorf("plan of a broken configuration = %v, want 2 problems\n%s", err, out)
+	}
+	for _, want := range []string{
+		"/systems/crm.yaml:6: entities.customer: fields[0] (name): expr: ",
+		"/systems/crm.yaml:7: entities.customer: fields[1] (email): to_expr: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+}
