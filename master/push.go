@@ -250,7 +250,7 @@ func (e *Engine) pushFailed(ctx context.Context, tx *store.Tx, system string, it
 		}
 		ext := it.Op.ExternalID
 		if ext == "" {
-			ext = "(new) " + it.Op.CreateKey
+			ext = newCreatePrefix + it.Op.CreateKey
 		}
 		if err := tx.Quarantine(ctx, store.QuarantineEntry{System: system, Entity: e.entity, ExternalID: ext, Stage: "outbound",
 			RawJSON: raw, Error: msg, CreatedAt: now}); err != nil {

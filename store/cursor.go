@@ -112,11 +112,39 @@ func (t *Tx) ResolveQuarantine(ctx context.Context, system, entity, externalID, 
 // ListQuarantine lists open entries, newest first.
 func (t *Tx) ListQuarantine(ctx context.Context, limit int) ([]QuarantineEntry, error) {
 	var es []QuarantineEntry
-	if err := t.selectAll(ctx, &es, `SELECT id, system, entity, external_id, stage, raw, error, attempts, status, created_at, updated_at
+	if err := t.selectAll(ctx, &es, `SELECT `+quarantineColumns+`
 		FROM quarantine WHERE status = 'open' ORDER BY updated_at DESC, id DESC LIMIT ?`, limit); err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
 	return es, nil
+}
+
+const quarantineColumns = `id, system, entity, external_id, stage, raw, error, attempts, status, created_at, updated_at`
+
+// GetQuarantine returns entry id, whatever its status, or ErrNotFound.
+func (t *Tx) GetQuarantine(ctx context.Context, id int64) (*QuarantineEntry, error) {
+	var e QuarantineEntry
+	err := t.get(ctx, &e, `SELECT `+quarantineColumns+` FROM quarantine WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("quarantine entry %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get quarantine entry %d: %w", id, err)
+	}
+	return &e, nil
+}
+
+// DiscardQuarantine closes open entry id without syncing it: a steward decided the record is
+// not to be synced as it stands. Its raw input stays. ErrNotFound if no open entry has id.
+func (t *Tx) DiscardQuarantine(ctx context.Context, id int64, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE quarantine SET status = 'discarded', updated_at = ? WHERE id = ? AND status = 'open'`, now, id)
+	if err != nil {
+		return fmt.Errorf("discard quarantine entry %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("open quarantine entry %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 // SaveConfigVersion records a configuration by content hash and returns its version number; a

@@ -33,15 +33,7 @@ read from or written to any system or store. Exit status 1 if any record has err
 			if err != nil {
 				return err
 			}
-			_, b, err := cfg.Binding(system, entity)
-			if err != nil {
-				return err
-			}
-			m, err := mapping.Compile(system, entity, b)
-			if err != nil {
-				return err
-			}
-			engine, err := master.NewEngine(cfg, entity)
+			_, m, engine, err := compiled(cfg, system, entity)
 			if err != nil {
 				return err
 			}
@@ -94,6 +86,24 @@ read from or written to any system or store. Exit status 1 if any record has err
 	}
 	c.AddCommand(test)
 	return c
+}
+
+// compiled returns the binding of system×entity in cfg, its compiled mapping and the entity's
+// engine: what a sync of it runs with.
+func compiled(cfg *config.Config, system, entity string) (*config.Binding, *mapping.Mapping, *master.Engine, error) {
+	_, b, err := cfg.Binding(system, entity)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := mapping.Compile(system, entity, b)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	engine, err := master.NewEngine(cfg, entity)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return b, m, engine, nil
 }
 
 // sampleResult is what mapping test says of one record.
