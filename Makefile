@@ -23,9 +23,7 @@ lint:
 	$(GO) vet ./...
 	gofmt -l .
 
-# The pipeline at 100k records per system beside a PostgreSQL COPY of the same rows; writes
-# docs/BENCHMARKS.md.
-# Every section of docs/BENCHMARKS.md (~25 minutes on 2 cores); BENCH=boundary,sync runs some.
+# Every section of docs/BENCHMARKS.md (~25 minutes on 2 cores); BENCH=boundary,sync,mapping runs the short ones.
 BENCH ?= all
 bench:
 	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md -only $(BENCH)

@@ -4,7 +4,8 @@
 //     embedded default (Temporal in process, SQLite golden store), beside a PostgreSQL COPY of
 //     the same rows in the same run;
 //   - boundary: connector calls (read, write) in process and through the plugin boundary;
-//   - sync: the same demo sync with connectors in process and as plugin processes.
+//   - sync: the same demo sync with connectors in process and as plugin processes;
+//   - mapping: mapping and standardizing throughput of a 20-field customer mapping, per core.
 //
 // -only runs some sections; the file keeps the others as they were.
 package main
@@ -70,6 +71,8 @@ func run(ctx context.Context, out, only string, companies, syncCompanies int, pg
 			md, err = boundarySection(ctx, dir)
 		case "sync":
 			md, err = syncSection(ctx, dir, syncCompanies)
+		case "mapping":
+			md, err = mappingSection()
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
