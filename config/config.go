@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,8 +37,36 @@ type System struct {
 	// references; they are resolved by Resolve, inside activities, never in workflow inputs.
 	Settings map[string]any      `yaml:"settings"`
 	Entities map[string]*Binding `yaml:"entities"`
-	src      source
+	// ValueMaps translate coded values (picklists, country or currency codes, customer groups)
+	// between the system and the golden record; fields name them with value_map.
+	ValueMaps map[string]*ValueMap `yaml:"value_maps"`
+	src       source
 }
+
+// ValueMap translates a field's values: Values from the system's value to the golden one
+// inbound, and back outbound.
+type ValueMap struct {
+	// Values maps each system value to its golden value.
+	Values map[string]string `yaml:"values"`
+	// Outbound picks the system value to write for a golden value that several system values
+	// map to (two legacy codes for one status, say).
+	Outbound map[string]string `yaml:"outbound"`
+	// Unknown says what a value not in the map does: reject (default: the record is
+	// quarantined, or the push, naming field and value), keep (passes unchanged), default.
+	Unknown string `yaml:"unknown"`
+	// Default, with unknown: default, is the golden value of a system value the map lacks.
+	Default string `yaml:"default"`
+	// OutboundDefault, with unknown: default, is written for a golden value the map lacks;
+	// empty leaves the field out of the write.
+	OutboundDefault string `yaml:"outbound_default"`
+}
+
+// Value-map policies for unknown values.
+const (
+	UnknownReject  = "reject"
+	UnknownKeep    = "keep"
+	UnknownDefault = "default"
+)
 
 // Binding ties a golden entity to one object of a system.
 type Binding struct {
@@ -86,6 +116,9 @@ type FieldMap struct {
 	Params      map[string]string `yaml:"params"`
 	Direction   Direction         `yaml:"direction"` // default both
 	Required    bool              `yaml:"required"`
+	// ValueMap names one of the system's value_maps; ValueMapDef is it, resolved at load.
+	ValueMap    string    `yaml:"value_map"`
+	ValueMapDef *ValueMap `yaml:"-"`
 }
 
 // Target is the outbound column, if any.
@@ -193,6 +226,11 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 	if s.Name == "" {
 		s.Name = name
 	}
+	for _, vm := range s.ValueMaps {
+		if vm != nil && vm.Unknown == "" {
+			vm.Unknown = UnknownReject
+		}
+	}
 	for _, bnd := range s.Entities {
 		if bnd == nil {
 			continue
@@ -216,6 +254,9 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 			bnd.DeletePolicy = "unlink"
 		}
 		for i := range bnd.Fields {
+			if vm := bnd.Fields[i].ValueMap; vm != "" {
+				bnd.Fields[i].ValueMapDef = s.ValueMaps[vm] // nil for an unknown one: validate reports it
+			}
 			if bnd.Fields[i].Direction == "" {
 				bnd.Fields[i].Direction = bnd.Direction // a field of an inbound binding is inbound
 			}
@@ -345,4 +386,21 @@ func expandRefs(s, path string) (string, error) {
 		}
 		s = s[i+j+1:]
 	}
+}
+
+// Ambiguous returns a golden value that several system values map to and Outbound does not
+// resolve, with those system values, sorted; "" if every golden value has one system value to
+// write.
+func (vm *ValueMap) Ambiguous() (string, []string) {
+	by := map[string][]string{}
+	for sys, g := range vm.Values {
+		by[g] = append(by[g], sys)
+	}
+	for _, g := range slices.Sorted(maps.Keys(by)) {
+		if sys := by[g]; len(sys) > 1 && vm.Outbound[g] == "" {
+			sort.Strings(sys)
+			return g, sys
+		}
+	}
+	return "", nil
 }

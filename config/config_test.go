@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/config/configtest"
 )
 
 func TestLoadDemo(t *testing.T) {
@@ -68,5 +69,62 @@ func TestSecretReferences(t *testing.T) {
 	s.Settings = map[string]any{"dsn": "${env:ACCORD_TEST_UNSET_VAR}"}
 	if _, err := s.SettingsJSON(); err == nil || !strings.Contains(err.Error(), "settings.dsn: environment variable ACCORD_TEST_UNSET_VAR is not set") {
 		t.Fatalf("unset variable: %v", err)
+	}
+}
+
+// TestValueMaps loads a system with value maps: a field's map is resolved, and each mistake is
+// reported at its line.
+func TestValueMaps(t *testing.T) {
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": "entity: customer\nfields:\n  status: {type: string}\n  group: {type: string}\n"})
+	write := func(name, body string) { configtest.Write(t, dir, map[string]string{name: body}) }
+	good := `connector: sqltable
+value_maps:
+  status:
+    values: {A: active, ACT: active, I: inactive}
+    outbound: {active: A}
+entities:
+  customer:
+    object: accounts
+    fields:
+      - {golden: status, from: status, value_map: status}
+`
+	write("systems/crm.yaml", good)
+	c, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Systems["crm"].Entities["customer"].Fields[0]
+	if f.ValueMapDef == nil || f.ValueMapDef.Values["ACT"] != "active" || f.ValueMapDef.Unknown != config.UnknownReject {
+		t.Errorf("value map not resolved with its default policy: %+v", f.ValueMapDef)
+	}
+
+	write("systems/crm.yaml", `connector: sqltable
+value_maps:
+  status:
+    values: {A: active, ACT: active}
+  group:
+    values: {V: vip}
+    unknown: drop
+  tier:
+    values: {H: high}
+    unknown: default
+entities:
+  customer:
+    object: accounts
+    fields:
+      - {golden: status, from: status, value_map: status}
+      - {golden: group, from: grp, value_map: groups}
+`)
+	_, err = config.Load(dir)
+	for _, want := range []string{
+		`crm.yaml:15: entities.customer: fields[0] (status): value_map status maps [A ACT] all to "active": say which to write in its outbound`,
+		`crm.yaml:16: entities.customer: fields[1] (group): unknown value_map "groups" (value_maps: [group status tier])`,
+		`crm.yaml:7: value_maps.group: unknown "drop" is not reject, keep or default`,
+		`crm.yaml:9: value_maps.tier: unknown: default needs a default`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
 	}
 }

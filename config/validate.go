@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/accord-mdm/accord/mapping/standardize"
@@ -42,6 +44,7 @@ func (c *Config) validate() []error {
 		for _, e := range entities {
 			errs = append(errs, c.validateBinding(s, e)...)
 		}
+		errs = append(errs, s.validateValueMaps()...)
 	}
 	return errs
 }
@@ -90,6 +93,14 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		if f.Direction.Out() && f.Target() == "" && f.ToExpr == "" {
 			at("fields[%d] (%s): outbound needs to, from or to_expr", i, f.Golden)
 		}
+		if f.ValueMap != "" && f.ValueMapDef == nil {
+			at("fields[%d] (%s): unknown value_map %q (value_maps: %v)", i, f.Golden, f.ValueMap, slices.Sorted(maps.Keys(s.ValueMaps)))
+		}
+		if f.ValueMapDef != nil && f.Direction.Out() && f.ToExpr == "" {
+			if g, sys := f.ValueMapDef.Ambiguous(); g != "" {
+				at("fields[%d] (%s): value_map %s maps %v all to %q: say which to write in its outbound", i, f.Golden, f.ValueMap, sys, g)
+			}
+		}
 		if f.Standardize != "" {
 			params := map[string]string{}
 			if f.Standardize == "phone" {
@@ -101,6 +112,23 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 			if _, err := standardize.ByName(f.Standardize, params); err != nil {
 				at("fields[%d] (%s): %v", i, f.Golden, err)
 			}
+		}
+	}
+	return errs
+}
+
+// validateValueMaps checks each value map's policy.
+func (s *System) validateValueMaps() []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(s.ValueMaps)) {
+		vm, path := s.ValueMaps[name], []any{"value_maps", name}
+		switch {
+		case vm == nil || len(vm.Values) == 0:
+			errs = append(errs, s.src.errorf(path, "value_maps.%s: no values", name))
+		case vm.Unknown != UnknownReject && vm.Unknown != UnknownKeep && vm.Unknown != UnknownDefault:
+			errs = append(errs, s.src.errorf(append(path, "unknown"), "value_maps.%s: unknown %q is not reject, keep or default", name, vm.Unknown))
+		case vm.Unknown == UnknownDefault && vm.Default == "":
+			errs = append(errs, s.src.errorf(path, "value_maps.%s: unknown: default needs a default", name))
 		}
 	}
 	return errs

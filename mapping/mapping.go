@@ -34,6 +34,7 @@ type inField struct {
 	golden   string
 	path     []string
 	program  *vm.Program
+	values   *valueMap
 	std      standardize.Func
 	required bool
 }
@@ -42,6 +43,7 @@ type outField struct {
 	golden  string
 	column  string
 	program *vm.Program
+	values  *valueMap
 }
 
 // FieldError is a value that failed mapping or validation.
@@ -62,8 +64,12 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	var errs []error // a *CompileError per field that does not compile
 	for i, f := range b.Fields {
 		where := &CompileError{System: system, Entity: entity, Index: i, Golden: f.Golden}
+		var values *valueMap
+		if f.ValueMapDef != nil {
+			values = compileValueMap(f.ValueMap, f.ValueMapDef)
+		}
 		if f.Direction.In() {
-			in := inField{golden: f.Golden, required: f.Required}
+			in := inField{golden: f.Golden, required: f.Required, values: values}
 			if f.Expr != "" {
 				p, err := expr.Compile(f.Expr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
@@ -93,7 +99,7 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			m.in = append(m.in, in)
 		}
 		if f.Direction.Out() {
-			out := outField{golden: f.Golden, column: f.Target()}
+			out := outField{golden: f.Golden, column: f.Target(), values: values}
 			if f.ToExpr != "" {
 				p, err := expr.Compile(f.ToExpr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
@@ -143,6 +149,14 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (map[string]strin
 			continue
 		}
 		s = standardize.Text(s)
+		if s != "" && f.values != nil {
+			g, err := f.values.inbound(s)
+			if err != nil {
+				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: s, Msg: err.Error()})
+				continue
+			}
+			s = g
+		}
 		if s != "" && f.std != nil {
 			std, err := f.std(s)
 			if err != nil {
@@ -199,9 +213,25 @@ func (m *Mapping) Outbound(golden map[string]any) (map[string]any, error) {
 			}
 			continue
 		}
-		if v, ok := golden[f.golden]; ok && v != nil && v != "" {
-			out[f.column] = v
+		v, ok := golden[f.golden]
+		if !ok || v == nil || v == "" {
+			continue
 		}
+		if f.values != nil {
+			g, err := toString(v)
+			if err != nil {
+				return nil, fmt.Errorf("system %s field %s: %w", m.System, f.column, err)
+			}
+			sys, write, err := f.values.outbound(g)
+			if err != nil {
+				return nil, fmt.Errorf("system %s field %s: %w", m.System, f.column, err)
+			}
+			if !write {
+				continue
+			}
+			v = sys
+		}
+		out[f.column] = v
 	}
 	return out, nil
 }
@@ -250,13 +280,14 @@ func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw 
 		if !ok {
 			continue
 		}
-		want, _ := toString(v)
-		var have string
+		var want, have string
 		if f.program != nil {
+			want, _ = toString(v)
 			if r, ok := raw[f.column]; ok && r != nil {
 				have, _ = toString(r)
 			}
-		} else {
+		} else { // compared as golden values: a value map's system value stands for its golden one
+			want, _ = toString(golden[f.golden])
 			have = current[f.golden]
 		}
 		if want != have {

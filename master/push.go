@@ -21,8 +21,11 @@ type PushItem struct {
 	Skip string
 	// Defer is set when the row must wait for the first full read of every source.
 	Defer bool
-	xref  *store.Xref
-	snap  Snapshot
+	// Fail is set when the mapping cannot say what to write (an outbound expression or value
+	// map fails on this record's values): the row is quarantined, the rest of the batch goes on.
+	Fail *connectors.OpError
+	xref *store.Xref
+	snap Snapshot
 }
 
 // PushResult counts what one push batch did.
@@ -100,7 +103,9 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		}
 		changes, err := m.Changes(fields, current, snap.Raw)
 		if err != nil {
-			return nil, err
+			it.Fail, it.xref = outboundFailure(err), x
+			items = append(items, it)
+			continue
 		}
 		if len(changes) == 0 {
 			it.Skip = "system holds the golden values"
@@ -112,6 +117,12 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		items = append(items, it)
 	}
 	return items, nil
+}
+
+// outboundFailure is a record the outbound mapping cannot translate: retrying will not help
+// until the mapping or the golden value changes.
+func outboundFailure(err error) *connectors.OpError {
+	return &connectors.OpError{Kind: connectors.Permanent, Message: "outbound mapping: " + err.Error()}
 }
 
 // pendingCreate marks the cross-reference of a record Accord is creating: it is written, keyed
@@ -126,7 +137,8 @@ const deferFor = 2 * time.Second
 func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
 	out, err := m.Outbound(fields)
 	if err != nil {
-		return err
+		it.Fail = outboundFailure(err)
+		return nil
 	}
 	it.Op = &connectors.WriteOp{Kind: connectors.OpUpsert, CreateKey: goldenID, IdempotencyKey: idem, Fields: out}
 	// A new record holds nothing but what we write: the other mapped fields read back null.
@@ -174,6 +186,12 @@ func (e *Engine) FinishPush(ctx context.Context, tx *store.Tx, m *mapping.Mappin
 		if it.Defer {
 			res.Deferred++
 			if err := tx.Defer(ctx, it.Row, now.Add(deferFor), now); err != nil {
+				return err
+			}
+			continue
+		}
+		if it.Fail != nil {
+			if err := e.pushFailed(ctx, tx, system, it, it.Fail, now, res); err != nil {
 				return err
 			}
 			continue
@@ -239,18 +257,28 @@ func (e *Engine) pushFailed(ctx context.Context, tx *store.Tx, system string, it
 	msg := fmt.Sprintf("write golden %s to %s: %v", it.Row.GoldenID, system, oe)
 	if permanent {
 		res.Failed++
-		if it.Op.CreateKey != "" {
-			if err := tx.DeleteXref(ctx, system, e.entity, it.Op.CreateKey); err != nil {
+		// What was (or, for a failure of the mapping, would have been) written, and to what.
+		var createKey, ext string
+		var sent map[string]any
+		switch {
+		case it.Op != nil:
+			createKey, ext, sent = it.Op.CreateKey, it.Op.ExternalID, it.Op.Fields
+		case it.xref != nil:
+			ext = it.xref.ExternalID
+		default:
+			createKey = it.Row.GoldenID
+		}
+		if createKey != "" {
+			if err := tx.DeleteXref(ctx, system, e.entity, createKey); err != nil {
 				return err
 			}
 		}
 		raw := []byte(`{}`)
-		if b, err := json.Marshal(it.Op.Fields); err == nil {
+		if b, err := json.Marshal(sent); err == nil && sent != nil {
 			raw = b
 		}
-		ext := it.Op.ExternalID
 		if ext == "" {
-			ext = newCreatePrefix + it.Op.CreateKey
+			ext = newCreatePrefix + createKey
 		}
 		if err := tx.Quarantine(ctx, store.QuarantineEntry{System: system, Entity: e.entity, ExternalID: ext, Stage: "outbound",
 			RawJSON: raw, Error: msg, CreatedAt: now}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-mdm/accord/config/configtest"
 	"github.com/accord-mdm/accord/runner"
 )
 
@@ -14,19 +15,11 @@ import (
 // expression does not start (and starts nothing), naming the file and line.
 func TestStartRefusesMappingThatDoesNotCompile(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{
+	configtest.Write(t, filepath.Join(dir, "config"), map[string]string{
 		"golden/customer.yaml": "entity: customer\nfields:\n  name: {type: string}\n",
 		"systems/crm.yaml": "connector: sqltable\nentities:\n  customer:\n    object: accounts\n    direction: inbound\n" +
 			"    fields:\n      - {golden: name, expr: \"account_name +\"}\n",
-	} {
-		path := filepath.Join(dir, "config", name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	n, err := runner.Start(context.Background(), runner.Options{DataDir: dir, ConfigDir: filepath.Join(dir, "config"), Worker: true})
 	if err == nil {
 		n.Stop()

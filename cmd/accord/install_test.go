@@ -19,6 +19,7 @@ import (
 
 	_ "modernc.org/sqlite" // the test reads the CRM behind Accord's back
 
+	"github.com/accord-mdm/accord/config/configtest"
 	"github.com/accord-mdm/accord/examples/connector-template/contacts"
 	"github.com/accord-mdm/accord/examples/connector-template/contacts/contactstest"
 )
@@ -238,15 +239,7 @@ entities:
       - {golden: phone,        from: phone,        standardize: phone}
 `, crm),
 	}
-	for name, body := range files {
-		path := filepath.Join(cfg, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	configtest.Write(t, cfg, files)
 	return cfg
 }
 

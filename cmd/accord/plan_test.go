@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/accord-mdm/accord/config/configtest"
 )
 
 // TestPlan checks that plan passes the demo's configuration, showing what it syncs, and that it
@@ -22,25 +22,16 @@ func TestPlan(t *testing.T) {
 		}
 	}
 
-	dir := t.TempDir()
-	write := func(name, body string) {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("golden/customer.yaml", "entity: customer\nfields:\n  name: {type: string}\n  email: {type: string}\n")
-	write("systems/crm.yaml", `connector: sqltable
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": "entity: customer\nfields:\n  name: {type: string}\n  email: {type: string}\n",
+		"systems/crm.yaml": `connector: sqltable
 entities:
   customer:
     object: accounts
     fields:
       - {golden: name, expr: "upper(account_name", direction: inbound}
       - {golden: email, from: email, to_expr: "lower(", to: email}
-`)
+`})
 	out, err = runAccord(t, "plan", "-f", dir)
 	if err == nil || !strings.Contains(err.Error(), "2 problem(s)") {
 		t.Errorf("plan of a broken configuration = %v, want 2 problems\n%s", err, out)
