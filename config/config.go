@@ -116,6 +116,8 @@ type FieldMap struct {
 	Params      map[string]string `yaml:"params"`
 	Direction   Direction         `yaml:"direction"` // default both
 	Required    bool              `yaml:"required"`
+	// Default is the inbound value of a field the record lacks or holds as null ("" is a value).
+	Default string `yaml:"default"`
 	// ValueMap names one of the system's value_maps; ValueMapDef is it, resolved at load.
 	ValueMap    string    `yaml:"value_map"`
 	ValueMapDef *ValueMap `yaml:"-"`

@@ -36,6 +36,7 @@ type inField struct {
 	program  *vm.Program
 	values   *valueMap
 	std      standardize.Func
+	def      string
 	required bool
 }
 
@@ -69,7 +70,7 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			values = compileValueMap(f.ValueMap, f.ValueMapDef)
 		}
 		if f.Direction.In() {
-			in := inField{golden: f.Golden, required: f.Required, values: values}
+			in := inField{golden: f.Golden, required: f.Required, values: values, def: f.Default}
 			if f.Expr != "" {
 				p, err := expr.Compile(f.Expr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
@@ -136,6 +137,9 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (map[string]strin
 		if err != nil {
 			errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Msg: err.Error()})
 			continue
+		}
+		if v == nil && f.def != "" {
+			v = f.def // absent or null: the field's default, standardized like a read value
 		}
 		if v == nil {
 			if f.required {
