@@ -202,3 +202,22 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+func FuzzCountry(f *testing.F) {
+	for _, s := range append(fuzzSeeds, "cn", "CHN", "156", "China", "中國", "ｕｓａ", "DD", "ZZ", "Hong Kong SAR China") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := Country(in)
+		if err != nil {
+			checkInvalid(t, "Country", in, err)
+			return
+		}
+		if len(out) != 2 || strings.ToUpper(out) != out {
+			t.Fatalf("Country(%q) = %q: not an alpha-2 code", in, out)
+		}
+		if again, err := Country(out); err != nil || again != out {
+			t.Fatalf("Country not idempotent: %q -> %q -> %q, %v", in, out, again, err)
+		}
+	})
+}

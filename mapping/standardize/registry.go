@@ -20,6 +20,7 @@ type Func func(string) (string, error)
 //	tax_id            TaxID
 //	company_name_key  CompanyNameKey
 //	person_name       PersonName
+//	country           Country
 //
 // An unknown name, a parameter the standardizer does not take, or an invalid
 // parameter value is an error wrapping ErrInvalid, so that a bad mapping is
@@ -50,6 +51,8 @@ func ByName(name string, params map[string]string) (Func, error) {
 		f = infallible(CompanyNameKey)
 	case "person_name":
 		f = infallible(PersonName)
+	case "country":
+		f = Country
 	default:
 		return nil, invalidMsg("unknown standardizer %q, expected one of %s", name, strings.Join(Names(), ", "))
 	}
@@ -67,7 +70,7 @@ func ByName(name string, params map[string]string) (Func, error) {
 // Names returns the names ByName accepts, sorted, for configuration
 // validation and error messages.
 func Names() []string {
-	return []string{"company_name_key", "email", "email_key", "match_key", "person_name", "phone", "tax_id", "text"}
+	return []string{"company_name_key", "country", "email", "email_key", "match_key", "person_name", "phone", "tax_id", "text"}
 }
 
 // infallible adapts a function that cannot fail to Func.
