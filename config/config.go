@@ -70,15 +70,19 @@ const (
 
 // Binding ties a golden entity to one object of a system.
 type Binding struct {
-	Object       string     `yaml:"object"`
-	Direction    Direction  `yaml:"direction"`
-	PollInterval Duration   `yaml:"poll_interval"`
-	PushInterval Duration   `yaml:"push_interval"` // how often a drained push checks the outbox (default 1s)
-	PageSize     int        `yaml:"page_size"`
-	Create       *bool      `yaml:"create"`        // outbound may create records (default true)
-	DeletePolicy string     `yaml:"delete_policy"` // what a delete read from this system does: unlink (default) or ignore
-	Region       string     `yaml:"region"`        // default phone region (default CN)
-	Fields       []FieldMap `yaml:"fields"`
+	Object       string    `yaml:"object"`
+	Direction    Direction `yaml:"direction"`
+	PollInterval Duration  `yaml:"poll_interval"`
+	PushInterval Duration  `yaml:"push_interval"` // how often a drained push checks the outbox (default 1s)
+	PageSize     int       `yaml:"page_size"`
+	Create       *bool     `yaml:"create"`        // outbound may create records (default true)
+	DeletePolicy string    `yaml:"delete_policy"` // what a delete read from this system does: unlink (default) or ignore
+	Region       string    `yaml:"region"`        // default phone region (default CN)
+	// FailureRatio pauses the inbound sync when at least this share of the records of a window
+	// of FailureWindow records fails mapping or validation (default 0.5; 0 never pauses).
+	FailureRatio  *float64   `yaml:"pause_on_failure_ratio"`
+	FailureWindow int        `yaml:"pause_on_failure_window"` // records (default 200)
+	Fields        []FieldMap `yaml:"fields"`
 }
 
 // Creates reports whether outbound pushes may create records in the system.
@@ -242,6 +246,13 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 		}
 		if bnd.PollInterval == 0 {
 			bnd.PollInterval = Duration(5 * time.Second)
+		}
+		if bnd.FailureRatio == nil {
+			half := 0.5
+			bnd.FailureRatio = &half
+		}
+		if bnd.FailureWindow == 0 {
+			bnd.FailureWindow = 200
 		}
 		if bnd.PushInterval == 0 {
 			bnd.PushInterval = Duration(time.Second)

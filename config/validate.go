@@ -76,6 +76,14 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		where = []any{"direction"}
 		at("direction %q is not inbound, outbound or both", b.Direction)
 	}
+	if r := *b.FailureRatio; r < 0 || r > 1 {
+		where = []any{"pause_on_failure_ratio"}
+		at("pause_on_failure_ratio %v is not between 0 (never pause) and 1", r)
+	}
+	if b.FailureWindow < 10 {
+		where = []any{"pause_on_failure_window"}
+		at("pause_on_failure_window %d is under 10 records: one bad record would pause the sync", b.FailureWindow)
+	}
 	switch b.DeletePolicy {
 	case "unlink", "ignore":
 	default:

@@ -20,13 +20,20 @@ type Cursor struct {
 	LastChangeAt sql.NullTime `db:"last_change_at"`
 	// LoadedAt is when the source first finished a full read; it never resets.
 	LoadedAt sql.NullTime `db:"loaded_at"`
+	// WindowRead and WindowFailed count the records read and quarantined since the failure
+	// breaker last looked; PausedReason says why the sync paused itself ("" while it runs).
+	WindowRead   int64  `db:"window_read"`
+	WindowFailed int64  `db:"window_failed"`
+	PausedReason string `db:"paused_reason"`
 }
+
+const cursorColumns = `system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at,
+	window_read, window_failed, paused_reason`
 
 // GetCursor returns the cursor of system×entity; a zero Cursor when none was saved yet.
 func (t *Tx) GetCursor(ctx context.Context, system, entity string) (Cursor, error) {
 	c := Cursor{System: system, Entity: entity}
-	err := t.get(ctx, &c, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at
-		FROM cursors WHERE system = ? AND entity = ?`, system, entity)
+	err := t.get(ctx, &c, `SELECT `+cursorColumns+` FROM cursors WHERE system = ? AND entity = ?`, system, entity)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("get cursor %s/%s: %w", system, entity, err)
 	}
@@ -35,12 +42,14 @@ func (t *Tx) GetCursor(ctx context.Context, system, entity string) (Cursor, erro
 
 // SaveCursor stores the cursor; call it in the transaction that stored the page it follows.
 func (t *Tx) SaveCursor(ctx context.Context, c Cursor) error {
-	_, err := t.exec(ctx, `INSERT INTO cursors (system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO cursors (`+cursorColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (system, entity) DO UPDATE SET cursor = excluded.cursor, caught_up = excluded.caught_up, pages = excluded.pages,
 		records_read = excluded.records_read, last_polled_at = excluded.last_polled_at, last_change_at = excluded.last_change_at,
-		loaded_at = excluded.loaded_at`,
-		c.System, c.Entity, c.Cursor, c.CaughtUp, c.Pages, c.RecordsRead, c.LastPolledAt, c.LastChangeAt, c.LoadedAt)
+		loaded_at = excluded.loaded_at, window_read = excluded.window_read, window_failed = excluded.window_failed,
+		paused_reason = excluded.paused_reason`,
+		c.System, c.Entity, c.Cursor, c.CaughtUp, c.Pages, c.RecordsRead, c.LastPolledAt, c.LastChangeAt, c.LoadedAt,
+		c.WindowRead, c.WindowFailed, c.PausedReason)
 	if err != nil {
 		return fmt.Errorf("save cursor %s/%s: %w", c.System, c.Entity, err)
 	}
@@ -64,8 +73,7 @@ func (t *Tx) Loaded(ctx context.Context, entity string, sources []string) (bool,
 // AllCursors returns every cursor.
 func (t *Tx) AllCursors(ctx context.Context) ([]Cursor, error) {
 	var cs []Cursor
-	if err := t.selectAll(ctx, &cs, `SELECT system, entity, cursor, caught_up, pages, records_read, last_polled_at, last_change_at, loaded_at
-		FROM cursors ORDER BY system, entity`); err != nil {
+	if err := t.selectAll(ctx, &cs, `SELECT `+cursorColumns+` FROM cursors ORDER BY system, entity`); err != nil {
 		return nil, fmt.Errorf("list cursors: %w", err)
 	}
 	return cs, nil

@@ -136,6 +136,7 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 			return err
 		}
 		out.PageResult = res
+		out.Paused = breaker(bd.b, &cur, res)
 		cur.Cursor, cur.CaughtUp = page.NextCursor, !page.More
 		cur.Pages++
 		cur.RecordsRead += int64(len(page.Records))
@@ -153,6 +154,36 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 	}
 	out.CaughtUp = !page.More
 	return out, nil
+}
+
+// breaker counts a page's records and failures into the cursor's window and, when a full window
+// failed at the binding's ratio or worse, pauses the sync: it returns the reason (counts only)
+// and records it on the cursor for accord status. Called for a page, it also means the sync runs:
+// a reason left from an earlier pause is cleared, with its window.
+func breaker(b *config.Binding, cur *store.Cursor, res master.PageResult) string {
+	if cur.PausedReason != "" {
+		cur.PausedReason, cur.WindowRead, cur.WindowFailed = "", 0, 0
+	}
+	cur.WindowRead += int64(res.Read)
+	cur.WindowFailed += int64(res.Quarantined)
+	ratio, window := 0.5, int64(b.FailureWindow)
+	if b.FailureRatio != nil {
+		ratio = *b.FailureRatio
+	}
+	if window <= 0 {
+		window = 200
+	}
+	if cur.WindowRead < window {
+		return ""
+	}
+	read, failed := cur.WindowRead, cur.WindowFailed
+	cur.WindowRead, cur.WindowFailed = 0, 0
+	if ratio <= 0 || float64(failed) < ratio*float64(read) {
+		return ""
+	}
+	cur.PausedReason = fmt.Sprintf("%d of the last %d records failed mapping or validation (pause_on_failure_ratio %g): "+
+		"paused; see accord quarantine list, fix the mapping or the data, then resume", failed, read, ratio)
+	return cur.PausedReason
 }
 
 // PushBatch claims a batch of outbox rows for system×entity, writes what needs writing through

@@ -22,22 +22,30 @@ func withActivityOptions(ctx workflow.Context) workflow.Context {
 // loop runs step continueEvery times, obeying the operator signals between steps: pause blocks
 // until resume; after a step that found nothing more to do (idle), it waits for the poll interval
 // or sync-now. A failed step (retries exhausted: a configuration error) marks the workflow
-// failing and waits a minute instead of spinning. status mirrors the AccordStatus search
-// attribute. It returns the paused state to carry over continue-as-new.
-func loop(ctx workflow.Context, poll time.Duration, paused bool, status *string, step func(workflow.Context) (idle bool, err error)) bool {
+// failing and waits a minute instead of spinning. A step that sets *trip (nil: steps never
+// do) pauses the workflow as if signalled, with status paused-failures, until resumed. status
+// mirrors the AccordStatus search attribute. It returns the paused state to carry over
+// continue-as-new.
+func loop(ctx workflow.Context, poll time.Duration, paused bool, status *string, trip *bool, step func(workflow.Context) (idle bool, err error)) bool {
 	ctrl := newControl(ctx)
 	st := statusAttr{}
+	pausedAs := statusPaused
 	for i := 0; i < continueEvery; i++ {
 		paused = ctrl.drain(paused)
 		if paused {
-			st.set(ctx, status, statusPaused)
+			st.set(ctx, status, pausedAs)
 			paused = ctrl.waitResume(ctx)
+			pausedAs = statusPaused
 		}
 		st.set(ctx, status, statusRunning)
 		idle, err := step(ctx)
 		if err != nil {
 			st.set(ctx, status, statusFailing)
 			paused = ctrl.wait(ctx, time.Minute, paused)
+			continue
+		}
+		if trip != nil && *trip {
+			*trip, paused, pausedAs = false, true, statusTripped
 			continue
 		}
 		if idle {

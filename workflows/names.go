@@ -31,6 +31,7 @@ const (
 	statusRunning  = "running"
 	statusIdle     = "idle"
 	statusPaused   = "paused"
+	statusTripped  = "paused-failures" // paused itself: too many records failed (SyncPageResult.Paused)
 	statusFailing  = "failing"
 	continueEvery  = 200
 	pushBatchLimit = 500

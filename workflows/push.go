@@ -43,7 +43,7 @@ func PushWorkflow(ctx workflow.Context, in PushInput) error {
 		return err
 	}
 	ctx = withActivityOptions(ctx)
-	paused := loop(ctx, in.PollInterval, in.Paused, &prog.Status, func(ctx workflow.Context) (bool, error) {
+	paused := loop(ctx, in.PollInterval, in.Paused, &prog.Status, nil, func(ctx workflow.Context) (bool, error) {
 		var res PushBatchResult
 		if err := workflow.ExecuteActivity(ctx, PushBatchActivity, PushBatchInput{System: in.System, Entity: in.Entity}).Get(ctx, &res); err != nil {
 			return false, err

@@ -24,6 +24,8 @@ type SyncProgress struct {
 	Pages    int64
 	CaughtUp bool
 	Totals   master.PageResult
+	// Paused says why the sync paused itself, when it did (counts only, never record data).
+	Paused string
 }
 
 // SyncPageInput names the page to sync; the cursor lives in the store.
@@ -35,6 +37,9 @@ type SyncPageInput struct {
 type SyncPageResult struct {
 	master.PageResult
 	CaughtUp bool
+	// Paused, when set, is why the sync must pause: too many of the records read lately failed
+	// (see config.Binding.FailureRatio). It holds counts, never record data.
+	Paused string
 }
 
 // SyncWorkflow reads system×entity page by page into the golden store, forever: when caught up
@@ -46,11 +51,13 @@ func SyncWorkflow(ctx workflow.Context, in SyncInput) error {
 		return err
 	}
 	ctx = withActivityOptions(ctx)
-	paused := loop(ctx, in.PollInterval, in.Paused, &prog.Status, func(ctx workflow.Context) (bool, error) {
+	trip := false
+	paused := loop(ctx, in.PollInterval, in.Paused, &prog.Status, &trip, func(ctx workflow.Context) (bool, error) {
 		var res SyncPageResult
 		if err := workflow.ExecuteActivity(ctx, SyncPageActivity, SyncPageInput{System: in.System, Entity: in.Entity}).Get(ctx, &res); err != nil {
 			return false, err
 		}
+		prog.Paused, trip = res.Paused, res.Paused != ""
 		prog.Pages++
 		prog.Totals.Add(res.PageResult)
 		prog.CaughtUp = res.CaughtUp

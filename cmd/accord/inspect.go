@@ -45,6 +45,11 @@ func statusCmd(g *globals) *cobra.Command {
 				}
 				fmt.Fprintf(w, "%-10s %-10s %9d %7d %10v %s\n", c.System, c.Entity, c.RecordsRead, c.Pages, c.CaughtUp, last)
 			}
+			for _, c := range cs {
+				if c.PausedReason != "" {
+					fmt.Fprintf(w, "PAUSED %s/%s: %s\n", c.System, c.Entity, c.PausedReason)
+				}
+			}
 			fmt.Fprintf(w, "\n%-10s %8s %8s %10s %7s %11s\n", "outbound", "created", "updated", "unchanged", "failed", "quarantined")
 			for _, sys := range keys(st.Xrefs) {
 				wr := st.Writes[sys]
