@@ -78,6 +78,8 @@ type Binding struct {
 	Create       *bool     `yaml:"create"`        // outbound may create records (default true)
 	DeletePolicy string    `yaml:"delete_policy"` // what a delete read from this system does: unlink (default) or ignore
 	Region       string    `yaml:"region"`        // default phone region (default CN)
+	// Timezone reads timestamps written without an offset (IANA name; default UTC).
+	Timezone string `yaml:"timezone"`
 	// FailureRatio pauses the inbound sync when at least this share of the records of a window
 	// of FailureWindow records fails mapping or validation (default 0.5; 0 never pauses).
 	FailureRatio  *float64   `yaml:"pause_on_failure_ratio"`
@@ -125,6 +127,8 @@ type FieldMap struct {
 	// ValueMap names one of the system's value_maps; ValueMapDef is it, resolved at load.
 	ValueMap    string    `yaml:"value_map"`
 	ValueMapDef *ValueMap `yaml:"-"`
+	// GoldenDef is the golden field's declaration, resolved at load.
+	GoldenDef *FieldDef `yaml:"-"`
 }
 
 // Target is the outbound column, if any.
@@ -259,6 +263,9 @@ func parseSystem(file string, b []byte, name string) (*System, error) {
 		}
 		if bnd.PageSize == 0 {
 			bnd.PageSize = 1000
+		}
+		if bnd.Timezone == "" {
+			bnd.Timezone = "UTC"
 		}
 		if bnd.Region == "" {
 			bnd.Region = "CN"

@@ -128,3 +128,46 @@ entities:
 		}
 	}
 }
+
+// TestFieldTypes: golden field types, scales, enum values and binding time zones are checked at
+// load, each at its line; a field's declaration reaches its mapping.
+func TestFieldTypes(t *testing.T) {
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": `entity: customer
+fields:
+  amount: {type: decimal, scale: 2}
+  level: {type: enum}
+  size: {type: huge}
+  name: {type: string, scale: 2}
+`,
+		"systems/crm.yaml": `connector: sqltable
+entities:
+  customer:
+    object: accounts
+    timezone: Mars/Olympus
+    fields:
+      - {golden: amount, from: amount}
+`,
+	})
+	_, err := config.Load(dir)
+	for _, want := range []string{
+		`customer.yaml:4: field level: an enum needs values`,
+		`customer.yaml:5: field size: type "huge" is not one of`,
+		`customer.yaml:6: field name: scale is for decimal fields`,
+		`crm.yaml:5: entities.customer: timezone "Mars/Olympus"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	configtest.Write(t, dir, map[string]string{"golden/customer.yaml": "entity: customer\nfields:\n  amount: {type: decimal, scale: 2}\n",
+		"systems/crm.yaml": "connector: sqltable\nentities:\n  customer:\n    object: accounts\n    fields:\n      - {golden: amount, from: amount}\n"})
+	c, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.Systems["crm"].Entities["customer"]
+	if d := b.Fields[0].GoldenDef; d == nil || d.Type != config.TypeDecimal || *d.Scale != 2 || b.Timezone != "UTC" {
+		t.Errorf("field declaration %+v, timezone %q", d, b.Timezone)
+	}
+}

@@ -17,9 +17,29 @@ type Golden struct {
 
 // FieldDef declares one golden field.
 type FieldDef struct {
-	Type        string `yaml:"type"` // string (the only type the skeleton maps)
+	// Type is string (default), integer, decimal, boolean, date, timestamp or enum: mapped
+	// values are brought into the type's canonical text (see mapping).
+	Type        string `yaml:"type"`
 	Description string `yaml:"description"`
+	// Scale is a decimal's number of decimal places (2 for most money, 0 for JPY); a value
+	// with more is an error, never rounded.
+	Scale *int `yaml:"scale"`
+	// Values are an enum's values.
+	Values []string `yaml:"values"`
 }
+
+// Golden field types.
+const (
+	TypeString    = "string"
+	TypeInteger   = "integer"
+	TypeDecimal   = "decimal"
+	TypeBoolean   = "boolean"
+	TypeDate      = "date"
+	TypeTimestamp = "timestamp"
+	TypeEnum      = "enum"
+)
+
+var fieldTypes = []string{TypeString, TypeInteger, TypeDecimal, TypeBoolean, TypeDate, TypeTimestamp, TypeEnum}
 
 // Match holds the match rules.
 type Match struct {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/accord-mdm/accord/mapping/standardize"
 )
@@ -20,6 +21,23 @@ func (c *Config) validate() []error {
 				if _, err := standardize.ByName(k.Standardize, nil); err != nil {
 					errs = append(errs, g.src.errorf([]any{"match", "keys", i}, "match key %q: %v", k.Kind, err))
 				}
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(g.Fields)) {
+			d, path := g.Fields[name], []any{"fields", name}
+			if d.Type == "" {
+				d.Type = TypeString
+				g.Fields[name] = d
+			}
+			switch {
+			case !slices.Contains(fieldTypes, d.Type):
+				errs = append(errs, g.src.errorf(path, "field %s: type %q is not one of %v", name, d.Type, fieldTypes))
+			case d.Type == TypeEnum && len(d.Values) == 0:
+				errs = append(errs, g.src.errorf(path, "field %s: an enum needs values", name))
+			case d.Scale != nil && (d.Type != TypeDecimal || *d.Scale < 0):
+				errs = append(errs, g.src.errorf(path, "field %s: scale is for decimal fields, 0 or more", name))
+			case len(d.Values) > 0 && d.Type != TypeEnum:
+				errs = append(errs, g.src.errorf(path, "field %s: values are for enum fields", name))
 			}
 		}
 		for f := range g.Survivorship.Fields {
@@ -90,10 +108,16 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		where = []any{"delete_policy"}
 		at("delete_policy %q is not unlink or ignore", b.DeletePolicy)
 	}
+	if _, err := time.LoadLocation(b.Timezone); err != nil {
+		where = []any{"timezone"}
+		at("timezone %q: %v", b.Timezone, err)
+	}
 	for i, f := range b.Fields {
 		where = []any{"fields", i}
-		if _, ok := g.Fields[f.Golden]; !ok {
+		if def, ok := g.Fields[f.Golden]; !ok {
 			at("fields[%d]: unknown golden field %q", i, f.Golden)
+		} else {
+			b.Fields[i].GoldenDef = &def
 		}
 		if f.Direction.In() && f.From == "" && f.Expr == "" {
 			at("fields[%d] (%s): inbound needs from or expr", i, f.Golden)

@@ -20,6 +20,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*/want.json from what 
 // fixture is testdata/<case>/mapping.yaml: a binding's fields and the value maps they name.
 type fixture struct {
 	Region    string                      `yaml:"region"`
+	Timezone  string                      `yaml:"timezone"`
+	Golden    map[string]config.FieldDef  `yaml:"golden"` // golden field types; others are text
 	Fields    []config.FieldMap           `yaml:"fields"`
 	ValueMaps map[string]*config.ValueMap `yaml:"value_maps"`
 }
@@ -87,9 +89,12 @@ func runFixture(t *testing.T, dir string) []outcome {
 	if err := dec.Decode(&fx); err != nil {
 		t.Fatalf("mapping.yaml: %v", err)
 	}
-	b := &config.Binding{Region: fx.Region, Direction: config.Inbound, Fields: fx.Fields}
+	b := &config.Binding{Region: fx.Region, Timezone: fx.Timezone, Direction: config.Inbound, Fields: fx.Fields}
 	for i := range b.Fields {
 		b.Fields[i].Direction = config.Inbound
+		if def, ok := fx.Golden[b.Fields[i].Golden]; ok {
+			b.Fields[i].GoldenDef = &def
+		}
 		if name := b.Fields[i].ValueMap; name != "" {
 			b.Fields[i].ValueMapDef = fx.ValueMaps[name]
 			if b.Fields[i].ValueMapDef.Unknown == "" {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -36,6 +37,7 @@ type inField struct {
 	program  *vm.Program
 	values   *valueMap
 	std      standardize.Func
+	canon    func(string) (string, error) // the golden type's canonical form; nil for text
 	def      string
 	required bool
 }
@@ -63,6 +65,13 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	m := &Mapping{System: system, Entity: entity}
 	cols := map[string]bool{}
 	var errs []error // a *CompileError per field that does not compile
+	tz := time.UTC
+	if b.Timezone != "" {
+		var err error
+		if tz, err = time.LoadLocation(b.Timezone); err != nil {
+			return nil, fmt.Errorf("system %s entity %s: timezone: %w", system, entity, err)
+		}
+	}
 	for i, f := range b.Fields {
 		where := &CompileError{System: system, Entity: entity, Index: i, Golden: f.Golden}
 		var values *valueMap
@@ -70,7 +79,11 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			values = compileValueMap(f.ValueMap, f.ValueMapDef)
 		}
 		if f.Direction.In() {
-			in := inField{golden: f.Golden, required: f.Required, values: values, def: f.Default}
+			in := inField{golden: f.Golden, required: f.Required, values: values, def: f.Default, canon: canonical(f.GoldenDef, tz)}
+			if err := fitsType(in.canon, f); err != nil {
+				errs = append(errs, where.with(err))
+				continue
+			}
 			if f.Expr != "" {
 				p, err := expr.Compile(f.Expr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
 				if err != nil {
@@ -168,6 +181,14 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (map[string]strin
 				continue
 			}
 			s = std
+		}
+		if s != "" && f.canon != nil {
+			c, err := f.canon(s)
+			if err != nil {
+				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: s, Msg: err.Error()})
+				continue
+			}
+			s = c
 		}
 		if s == "" {
 			if f.required {

@@ -45,3 +45,34 @@ entities:
 		}
 	}
 }
+
+// TestPlanTypeMismatch: a value map whose golden values do not fit the golden field's type,
+// and a default that does not, are configuration errors at the field's line.
+func TestPlanTypeMismatch(t *testing.T) {
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": "entity: customer\nfields:\n  tier: {type: enum, values: [high, mid, low]}\n  limit: {type: decimal, scale: 2}\n",
+		"systems/erp.yaml": `connector: sqltable
+value_maps:
+  tiers:
+    values: {A: high, B: medium}
+entities:
+  customer:
+    object: customers
+    direction: inbound
+    fields:
+      - {golden: tier, from: grade, value_map: tiers}
+      - {golden: limit, from: credit, default: "1,000"}
+`})
+	out, err := runAccord(t, "plan", "-f", dir)
+	if err == nil || !strings.Contains(err.Error(), "2 problem(s)") {
+		t.Errorf("plan = %v, want 2 problems\n%s", err, out)
+	}
+	for _, want := range []string{
+		`erp.yaml:10: entities.customer: fields[0] (tier): value_map tiers value B does not fit the golden field's type enum: "medium" is not one of high, mid, low`,
+		`erp.yaml:11: entities.customer: fields[1] (limit): default does not fit the golden field's type decimal`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+}
