@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,17 +212,32 @@ func (f *inField) value(raw map[string]any) (any, error) {
 	}
 	var cur any = raw
 	for _, p := range f.path {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil, nil
-		}
-		cur, ok = obj[p]
-		if !ok {
+		switch node := cur.(type) {
+		case map[string]any:
+			v, ok := node[p]
+			if !ok {
+				return nil, nil
+			}
+			cur = v
+		case []any: // "contacts.0.email": a position in an array
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(node) {
+				return nil, nil
+			}
+			cur = node[i]
+		default:
 			return nil, nil
 		}
 	}
+	if s, ok := cur.(string); ok && len(s) > MaxValueBytes {
+		return nil, fmt.Errorf("value of %d bytes is over the %d-byte limit of a field", len(s), MaxValueBytes)
+	}
 	return cur, nil
 }
+
+// MaxValueBytes bounds one read value: a field is a name, a code or a note, not a document. A
+// larger value quarantines its record (whole, raw) instead of growing every golden version.
+const MaxValueBytes = 64 << 10
 
 // Outbound maps golden field values to the system's fields. A golden field without a value is
 // left out, so a push never blanks what the system holds.

@@ -129,3 +129,23 @@ func TestCompileRejectsBadExpression(t *testing.T) {
 		t.Fatalf("got %v, want an error naming fields[0] (x)", err)
 	}
 }
+
+// TestOversizedValue: a value over MaxValueBytes quarantines its record, naming the field and
+// the size, instead of entering the golden record.
+func TestOversizedValue(t *testing.T) {
+	m, err := mapping.Compile("crm", "customer", &config.Binding{Fields: []config.FieldMap{
+		{Golden: "name", From: "name", Direction: config.Inbound}, {Golden: "note", From: "note", Direction: config.Inbound}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs := m.Inbound("r1", map[string]any{"name": "Acme", "note": strings.Repeat("x", mapping.MaxValueBytes+1)})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "crm record r1: field note: value of 65537 bytes is over the 65536-byte limit") {
+		t.Errorf("errors %v, want the note refused for its size", errs)
+	}
+	if got["name"] != "Acme" {
+		t.Errorf("fields %v", got)
+	}
+	if _, errs := m.Inbound("r2", map[string]any{"note": strings.Repeat("x", mapping.MaxValueBytes)}); len(errs) != 0 {
+		t.Errorf("a value of exactly the limit refused: %v", errs)
+	}
+}
