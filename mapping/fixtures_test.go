@@ -29,9 +29,9 @@ type fixture struct {
 // outcome is what one input record maps to: golden values, or the errors (as the quarantine
 // records them).
 type outcome struct {
-	Record string            `json:"record"`
-	Fields map[string]string `json:"fields,omitempty"`
-	Errors []string          `json:"errors,omitempty"`
+	Record string         `json:"record"`
+	Fields mapping.Values `json:"fields,omitempty"`
+	Errors []string       `json:"errors,omitempty"`
 }
 
 // TestFixtures runs every testdata/<case>: mapping.yaml applied to each record of input.json

@@ -140,75 +140,97 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	return m, nil
 }
 
-// Inbound maps a system record to golden field values. A field absent from the record, null, or
-// empty after standardizing is left out: it does not change the golden record. The errors name
-// the system, the record and the field; a record with errors must not be merged.
-func (m *Mapping) Inbound(recordID string, raw map[string]any) (map[string]string, []*FieldError) {
-	out := make(map[string]string, len(m.in))
+// Inbound maps a system record to what it says of the golden fields. A field absent from the
+// record is left out of Values: it changes nothing. A field the record holds as null is Cleared
+// (or takes the field's default), and one that is empty after standardizing is the empty value
+// "". The errors name the system, the record and the field; a record with errors must not be
+// merged.
+func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*FieldError) {
+	out := make(Values, len(m.in))
 	var errs []*FieldError
-	for _, f := range m.in {
-		v, err := f.value(raw)
+	fail := func(f *inField, value, msg string) {
+		errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: value, Msg: msg})
+	}
+	for i := range m.in {
+		f := &m.in[i]
+		v, present, err := f.value(raw)
 		if err != nil {
-			errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Msg: err.Error()})
+			fail(f, "", err.Error())
 			continue
 		}
 		if v == nil && f.def != "" {
-			v = f.def // absent or null: the field's default, standardized like a read value
+			v, present = f.def, true // absent or null: the field's default, standardized like a read value
 		}
 		if v == nil {
-			if f.required {
-				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Msg: "required value is missing"})
+			switch {
+			case f.required:
+				fail(f, "", "required value is missing")
+			case present:
+				out[f.golden] = Cleared
 			}
 			continue
 		}
 		s, err := toString(v)
 		if err != nil {
-			errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Msg: err.Error()})
+			fail(f, "", err.Error())
 			continue
 		}
-		s = standardize.Text(s)
-		if s != "" && f.values != nil {
-			g, err := f.values.inbound(s)
-			if err != nil {
-				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: s, Msg: err.Error()})
-				continue
-			}
-			s = g
-		}
-		if s != "" && f.std != nil {
-			std, err := f.std(s)
-			if err != nil {
-				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: s, Msg: err.Error()})
-				continue
-			}
-			s = std
-		}
-		if s != "" && f.canon != nil {
-			c, err := f.canon(s)
-			if err != nil {
-				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: s, Msg: err.Error()})
-				continue
-			}
-			s = c
-		}
-		if s == "" {
-			if f.required {
-				errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Msg: "required value is empty"})
-			}
+		s, err = f.standardize(s)
+		if err != nil {
+			fail(f, s, err.Error())
 			continue
 		}
-		out[f.golden] = s
+		if s == "" && f.required {
+			fail(f, "", "required value is empty")
+			continue
+		}
+		out[f.golden] = Text(s)
 	}
 	return out, errs
 }
 
-func (f *inField) value(raw map[string]any) (any, error) {
+// standardize brings a read text value into its golden form: Unicode-clean text, then the value
+// map, the standardizer and the golden type's canonical form, each skipped for "".
+func (f *inField) standardize(s string) (string, error) {
+	if err := validText(s); err != nil {
+		return s, err
+	}
+	s = standardize.Text(s)
+	var err error
+	if s != "" && f.values != nil {
+		if s, err = step(s, f.values.inbound); err != nil {
+			return s, err
+		}
+	}
+	if s != "" && f.std != nil {
+		if s, err = step(s, f.std); err != nil {
+			return s, err
+		}
+	}
+	if s != "" && f.canon != nil {
+		return step(s, f.canon)
+	}
+	return s, nil
+}
+
+// step applies fn to s; on failure it returns s itself, the value the error is about.
+func step(s string, fn func(string) (string, error)) (string, error) {
+	out, err := fn(s)
+	if err != nil {
+		return s, err
+	}
+	return out, nil
+}
+
+// value reads the field's raw value and whether the record holds it at all. An expression's nil
+// result counts as absent: an expression cannot tell a clear from a missing input.
+func (f *inField) value(raw map[string]any) (v any, present bool, err error) {
 	if f.program != nil {
 		v, err := expr.Run(f.program, raw)
 		if err != nil {
-			return nil, fmt.Errorf("expression: %w", err)
+			return nil, false, fmt.Errorf("expression: %w", err)
 		}
-		return v, nil
+		return v, v != nil, nil
 	}
 	var cur any = raw
 	for _, p := range f.path {
@@ -216,23 +238,23 @@ func (f *inField) value(raw map[string]any) (any, error) {
 		case map[string]any:
 			v, ok := node[p]
 			if !ok {
-				return nil, nil
+				return nil, false, nil
 			}
 			cur = v
 		case []any: // "contacts.0.email": a position in an array
 			i, err := strconv.Atoi(p)
 			if err != nil || i < 0 || i >= len(node) {
-				return nil, nil
+				return nil, false, nil
 			}
 			cur = node[i]
 		default:
-			return nil, nil
+			return nil, false, nil
 		}
 	}
 	if s, ok := cur.(string); ok && len(s) > MaxValueBytes {
-		return nil, fmt.Errorf("value of %d bytes is over the %d-byte limit of a field", len(s), MaxValueBytes)
+		return nil, true, fmt.Errorf("value of %d bytes is over the %d-byte limit of a field", len(s), MaxValueBytes)
 	}
-	return cur, nil
+	return cur, true, nil
 }
 
 // MaxValueBytes bounds one read value: a field is a name, a code or a note, not a document. A
@@ -309,7 +331,9 @@ func toString(v any) (string, error) {
 // Changes returns the system fields to write so the system holds the golden values: the
 // outbound fields whose golden value differs from the system's current mapped value (current,
 // by golden field) or, for expression fields, from its raw value. Comparing standardized values
-// means a system that holds the same phone in another format is left alone.
+// means a system that holds the same phone in another format is left alone. A golden field that
+// survivorship cleared (present, nil) is written as null where the system still holds a value;
+// Outbound, which creates use, never writes one.
 func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw map[string]any) (map[string]any, error) {
 	all, err := m.Outbound(golden)
 	if err != nil {
@@ -319,6 +343,9 @@ func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw 
 	for _, f := range m.out {
 		v, ok := all[f.column]
 		if !ok {
+			if cleared(golden, f.golden) && f.program == nil && current[f.golden] != "" {
+				out[f.column] = nil // the golden field was cleared: clear the system's value too
+			}
 			continue
 		}
 		var want, have string
@@ -336,6 +363,12 @@ func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw 
 		}
 	}
 	return out, nil
+}
+
+// cleared reports whether the golden record holds field as an explicit clear.
+func cleared(golden map[string]any, field string) bool {
+	v, ok := golden[field]
+	return ok && v == nil
 }
 
 // GoldenOf names the golden field an outbound column carries ("" for expression fields).

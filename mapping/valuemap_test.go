@@ -41,7 +41,7 @@ func TestValueMapInbound(t *testing.T) {
 			if len(errs) != 1 || errs[0].Error() != tc.err || errs[0].Value != "X" {
 				t.Errorf("%s %q: errors %v, want %q", tc.unknown, tc.in, errs, tc.err)
 			}
-		case len(errs) > 0 || got["status"] != tc.want:
+		case len(errs) > 0 || got["status"].S != tc.want:
 			t.Errorf("%s %q = %v, %v; want %q", tc.unknown, tc.in, got, errs, tc.want)
 		}
 	}

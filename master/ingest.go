@@ -107,13 +107,13 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 	if rec.UpdatedAt.IsZero() {
 		src = now
 	}
-	next := snap.update(proj, mapped, src)
+	next := snap.update(proj, mapped, m.InboundFields(), src)
 
 	goldenID := ""
 	if x != nil && !x.Deleted {
 		goldenID = x.GoldenID
 	} else {
-		if goldenID, err = e.match(ctx, tx, mapped, res); err != nil {
+		if goldenID, err = e.match(ctx, tx, mapped.Texts(), res); err != nil {
 			return err
 		}
 	}
@@ -206,6 +206,9 @@ func (e *Engine) recompute(ctx context.Context, tx *store.Tx, goldenID, reason s
 	fields := make(map[string]any, len(choices))
 	for f, c := range choices {
 		fields[f] = c.Value
+		if c.Cleared {
+			fields[f] = nil // an explicit clear, pushed as null to the systems that hold a value
+		}
 	}
 	fieldsJSON, err := json.Marshal(fields)
 	if err != nil {

@@ -39,7 +39,9 @@ func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 	for _, c := range contribs {
 		vals := make(map[string]string, len(c.Fields))
 		for f, fv := range c.Fields {
-			vals[f] = fv.V
+			if fv.holds() {
+				vals[f] = fv.V
+			}
 		}
 		for _, k := range e.matchKeys(vals) {
 			if !seen[k] {

@@ -99,7 +99,9 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		}
 		current := make(map[string]string, len(snap.Fields))
 		for f, fv := range snap.Fields {
-			current[f] = fv.V
+			if !fv.Null {
+				current[f] = fv.V
+			}
 		}
 		changes, err := m.Changes(fields, current, snap.Raw)
 		if err != nil {
@@ -170,6 +172,10 @@ func afterWrite(m *mapping.Mapping, before Snapshot, fields map[string]any) Snap
 		if gf := m.GoldenOf(col); gf != "" {
 			// The system now holds the golden value because we wrote it, not because it asserted
 			// it: no source time, so it never wins "most recent" or takes the lineage.
+			if v == nil {
+				snap.Fields[gf] = FieldValue{Null: true} // cleared by us: a clear nobody asserted here
+				continue
+			}
 			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v)}
 		}
 	}

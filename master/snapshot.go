@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/accord-mdm/accord/mapping"
 )
 
 // Snapshot is what the golden store remembers of one system record: the raw values of the mapped
@@ -17,11 +19,16 @@ type Snapshot struct {
 	Fields map[string]FieldValue `json:"fields"`
 }
 
-// FieldValue is one mapped value and when the source last changed it.
+// FieldValue is one mapped value and when the source last changed it. Null marks an explicit
+// clear: the source removed a value it held.
 type FieldValue struct {
-	V string    `json:"v"`
-	T time.Time `json:"t"`
+	V    string    `json:"v"`
+	Null bool      `json:"n,omitempty"`
+	T    time.Time `json:"t"`
 }
+
+// holds reports whether fv is a value that competes in survivorship.
+func (fv FieldValue) holds() bool { return !fv.Null && fv.V != "" }
 
 func decodeSnapshot(b []byte) (Snapshot, error) {
 	s := Snapshot{Raw: map[string]any{}, Fields: map[string]FieldValue{}}
@@ -45,16 +52,34 @@ func (s Snapshot) encode() []byte {
 	return b
 }
 
-// update returns the snapshot after a read of mapped values at source time t: unchanged values
-// keep their time, changed and new ones take t, and fields that disappeared are dropped.
-func (s Snapshot) update(raw map[string]any, mapped map[string]string, t time.Time) Snapshot {
-	next := Snapshot{Raw: raw, Fields: make(map[string]FieldValue, len(mapped))}
-	for f, v := range mapped {
-		if old, ok := s.Fields[f]; ok && old.V == v {
+// update returns the snapshot after a read at source time t of a record that says vals of the
+// golden fields its mapping sets (fields). Unchanged values keep their time and changed and new
+// ones take t. A field the record does not mention keeps what the source said before (absent is
+// no change); fields no longer mapped are dropped. A null is a clear only where the source held a
+// value before: a field that was never filled asserts nothing, so the first read of a record with
+// empty columns clears nothing anywhere.
+func (s Snapshot) update(raw map[string]any, vals mapping.Values, fields []string, t time.Time) Snapshot {
+	next := Snapshot{Raw: raw, Fields: make(map[string]FieldValue, len(fields))}
+	for _, f := range fields {
+		old, had := s.Fields[f]
+		v, said := vals[f]
+		switch {
+		case !said:
+			if had {
+				next.Fields[f] = old
+			}
+		case v.Null:
+			if had && (old.Null || old.V != "") {
+				if !old.Null {
+					old = FieldValue{Null: true, T: t}
+				}
+				next.Fields[f] = old
+			}
+		case had && !old.Null && old.V == v.S:
 			next.Fields[f] = old
-			continue
+		default:
+			next.Fields[f] = FieldValue{V: v.S, T: t}
 		}
-		next.Fields[f] = FieldValue{V: v, T: t}
 	}
 	return next
 }

@@ -20,6 +20,8 @@ type Choice struct {
 	ExternalID string
 	SourceTime time.Time
 	Rule       string
+	// Cleared: the field is explicitly empty because the source that decides it cleared it.
+	Cleared bool
 }
 
 // sentinelBefore and sentinelAfter bound plausible source times: values outside are placeholders
@@ -30,20 +32,36 @@ var (
 )
 
 // Survive computes the golden value of every field from the contributions. Only non-empty values
-// compete, so a source without a value never blanks a field. Strategies narrow the candidates in
+// compete, so a source without a value never blanks a field, and an explicit clear (a source
+// removed a value it held) empties the field only where that source decides it: it ranks first
+// under a leading source_priority among the systems holding a value or a clear, or every source
+// that held a value cleared it. Under most_recent a clear never wins: any source may blank a
+// field by accident, so only an authoritative one may do it on purpose. Strategies narrow the candidates in
 // order; the first that leaves one value decides and is recorded as the rule ("all agree" when
 // every source holds the same value). Ties that no strategy breaks go to the most recent
 // assertion, then the lowest system name and external ID, so the result is deterministic.
 func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 	out := map[string]Choice{}
 	for field := range model.Fields {
-		var cands []Choice
+		var cands, clears []Choice
 		for _, c := range contribs {
-			if fv, ok := c.Fields[field]; ok && fv.V != "" {
+			fv, ok := c.Fields[field]
+			switch {
+			case !ok:
+			case fv.holds():
 				cands = append(cands, Choice{Value: fv.V, System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T})
+			case fv.Null:
+				clears = append(clears, Choice{System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T, Cleared: true})
 			}
 		}
 		if len(cands) == 0 {
+			if len(clears) > 0 {
+				out[field] = lastClear(clears)
+			}
+			continue
+		}
+		if c, ok := authoritativeClear(model, field, cands, clears); ok {
+			out[field] = c
 			continue
 		}
 		// Most recent plausible assertion first, so that when sources agree the lineage names the
@@ -74,6 +92,46 @@ func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 		out[field] = win
 	}
 	return out
+}
+
+// lastClear is the choice when no source holds a value and some cleared it: the latest clear.
+func lastClear(clears []Choice) Choice {
+	win := clears[0]
+	for _, c := range clears[1:] {
+		if c.SourceTime.After(win.SourceTime) {
+			win = c
+		}
+	}
+	win.Rule = "cleared: no source holds a value"
+	return win
+}
+
+// authoritativeClear reports the clear that decides field: one by the system that ranks first,
+// under the field's leading source_priority, among those holding a value or having cleared it.
+// Clears Accord wrote itself (no source time) assert nothing and are passed over.
+func authoritativeClear(model *config.Golden, field string, cands, clears []Choice) (Choice, bool) {
+	sts := model.Strategies(field)
+	if len(clears) == 0 || len(sts) == 0 || sts[0].Name != "source_priority" {
+		return Choice{}, false
+	}
+	prio := sts[0].Priority
+	if len(prio) == 0 {
+		prio = model.Survivorship.SourcePriority
+	}
+	for _, sys := range prio {
+		for _, c := range cands {
+			if c.System == sys {
+				return Choice{}, false
+			}
+		}
+		for _, c := range clears {
+			if c.System == sys && !c.SourceTime.IsZero() {
+				c.Rule = "source_priority: " + sys + " ranks first and cleared it"
+				return c, true
+			}
+		}
+	}
+	return Choice{}, false
 }
 
 func sameValue(cs []Choice) bool {

@@ -132,7 +132,11 @@ func printView(cmd *cobra.Command, v *master.View) {
 		if l.SourceTime != nil {
 			src += ", changed " + l.SourceTime.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(w, "%-14s %-34s %s)\n", l.Field, fmt.Sprint(v.Fields[l.Field]), src)
+		value := fmt.Sprint(v.Fields[l.Field])
+		if v.Fields[l.Field] == nil {
+			value = "(cleared)"
+		}
+		fmt.Fprintf(w, "%-14s %-34s %s)\n", l.Field, value, src)
 	}
 	fmt.Fprintf(w, "\nsystems:\n")
 	for _, s := range v.Sources {

@@ -25,7 +25,8 @@ func mappingCmd() *cobra.Command {
 		Short: "Map and standardize sample records as a sync would, print the result, match keys and errors; write nothing",
 		Long: `Reads one record (a JSON object of the system's fields, as its connector reads them) or
 several (a JSON array of them) and prints, for each, the golden field values the inbound mapping
-produces, the match keys they give, and every error, naming the record and the field. Nothing is
+produces ("(null)" clears a field, "(empty)" is an empty value, "(absent)" changes nothing),
+the match keys they give, and every error, naming the record and the field. Nothing is
 read from or written to any system or store. Exit status 1 if any record has errors.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,7 +48,12 @@ read from or written to any system or store. Exit status 1 if any record has err
 				id := sampleID(raw, i)
 				fields, ferrs := m.Inbound(id, raw)
 				r := sampleResult{Record: id, Fields: fields, MatchKeys: []matchKey{}}
-				for _, k := range engine.MatchKeys(fields) {
+				for _, f := range m.InboundFields() {
+					if _, ok := fields[f]; !ok && !slices.Contains(r.Absent, f) {
+						r.Absent = append(r.Absent, f)
+					}
+				}
+				for _, k := range engine.MatchKeys(fields.Texts()) {
 					r.MatchKeys = append(r.MatchKeys, matchKey{k.Kind, k.Value})
 				}
 				for _, fe := range ferrs {
@@ -108,10 +114,11 @@ func compiled(cfg *config.Config, system, entity string) (*config.Binding, *mapp
 
 // sampleResult is what mapping test says of one record.
 type sampleResult struct {
-	Record    string            `json:"record"`
-	Fields    map[string]string `json:"fields"`
-	MatchKeys []matchKey        `json:"match_keys"`
-	Errors    []string          `json:"errors,omitempty"`
+	Record    string         `json:"record"`
+	Fields    mapping.Values `json:"fields"`           // "" is an empty value, null an explicit clear
+	Absent    []string       `json:"absent,omitempty"` // mapped fields the record does not hold: no change
+	MatchKeys []matchKey     `json:"match_keys"`
+	Errors    []string       `json:"errors,omitempty"`
 }
 
 type matchKey struct {
@@ -166,13 +173,19 @@ func sampleID(raw map[string]any, i int) string {
 
 func printSample(w io.Writer, r sampleResult) {
 	fmt.Fprintf(w, "record %s\n", r.Record)
-	names := make([]string, 0, len(r.Fields))
-	for k := range r.Fields {
-		names = append(names, k)
+	for _, k := range r.Fields.Fields() {
+		v := r.Fields[k]
+		switch {
+		case v.Null:
+			fmt.Fprintf(w, "  %-14s (null: clears the field where this system decides it)\n", k)
+		case v.S == "":
+			fmt.Fprintf(w, "  %-14s (empty)\n", k)
+		default:
+			fmt.Fprintf(w, "  %-14s %s\n", k, v.S)
+		}
 	}
-	slices.Sort(names)
-	for _, k := range names {
-		fmt.Fprintf(w, "  %-14s %s\n", k, r.Fields[k])
+	for _, k := range r.Absent {
+		fmt.Fprintf(w, "  %-14s (absent: no change)\n", k)
 	}
 	for _, k := range r.MatchKeys {
 		fmt.Fprintf(w, "  match key      %s = %s\n", k.Kind, k.Value)

@@ -57,7 +57,7 @@ func TestMappingTest(t *testing.T) {
 	if jerr := json.Unmarshal([]byte(out[:strings.LastIndex(out, "]")+1]), &res); jerr != nil || len(res) != 2 {
 		t.Fatalf("--json output %q: %v", out, jerr)
 	}
-	if res[0].Fields["phone"] != "+8613800138000" || len(res[0].Errors) != 0 || len(res[1].Errors) != 2 {
+	if res[0].Fields["phone"].S != "+8613800138000" || len(res[0].Errors) != 0 || len(res[1].Errors) != 2 {
 		t.Errorf("--json results %+v", res)
 	}
 
