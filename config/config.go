@@ -85,6 +85,9 @@ type Binding struct {
 	FailureRatio  *float64   `yaml:"pause_on_failure_ratio"`
 	FailureWindow int        `yaml:"pause_on_failure_window"` // records (default 200)
 	Fields        []FieldMap `yaml:"fields"`
+	// Model is the golden entity's model, resolved at load: outbound expressions are
+	// type-checked against its fields.
+	Model *Golden `yaml:"-"`
 }
 
 // Creates reports whether outbound pushes may create records in the system.

@@ -112,6 +112,7 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		where = []any{"timezone"}
 		at("timezone %q: %v", b.Timezone, err)
 	}
+	b.Model = g
 	for i, f := range b.Fields {
 		where = []any{"fields", i}
 		if def, ok := g.Fields[f.Golden]; !ok {

@@ -27,6 +27,8 @@ type Mapping struct {
 	System, Entity string
 	in             []inField
 	out            []outField
+	// model lists the golden fields outbound expressions see (nil: the model is unknown).
+	model []string
 	// Columns are the system's fields the inbound mapping reads, sorted; their values make the
 	// record's content hash.
 	Columns []string
@@ -64,6 +66,11 @@ func (e *FieldError) Error() string {
 // Compile compiles the mapping of b.
 func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	m := &Mapping{System: system, Entity: entity}
+	if b.Model != nil {
+		for f := range b.Model.Fields {
+			m.model = append(m.model, f)
+		}
+	}
 	cols := map[string]bool{}
 	var errs []error // a *CompileError per field that does not compile
 	tz := time.UTC
@@ -116,7 +123,7 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 		if f.Direction.Out() {
 			out := outField{golden: f.Golden, column: f.Target(), values: values}
 			if f.ToExpr != "" {
-				p, err := expr.Compile(f.ToExpr, expr.MaxNodes(maxExprNodes), expr.AllowUndefinedVariables())
+				p, err := expr.Compile(f.ToExpr, outboundOptions(b.Model)...)
 				if err != nil {
 					errs = append(errs, where.with(fmt.Errorf("to_expr: %w", err)))
 					continue
@@ -138,6 +145,22 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 	}
 	sortStrings(m.Columns)
 	return m, nil
+}
+
+// outboundOptions compile an outbound expression. With the golden model known, the expression is
+// type-checked against it: every golden field is a variable holding its canonical text (numbers
+// and dates included, exactly as stored), so an unknown field or text used as a number is a
+// load-time error at the field's line, not a failed push per record.
+func outboundOptions(model *config.Golden) []expr.Option {
+	opts := []expr.Option{expr.MaxNodes(maxExprNodes)}
+	if model == nil {
+		return append(opts, expr.AllowUndefinedVariables())
+	}
+	env := make(map[string]any, len(model.Fields))
+	for f := range model.Fields {
+		env[f] = ""
+	}
+	return append(opts, expr.Env(env))
 }
 
 // Inbound maps a system record to what it says of the golden fields. A field absent from the
@@ -265,9 +288,13 @@ const MaxValueBytes = 64 << 10
 // left out, so a push never blanks what the system holds.
 func (m *Mapping) Outbound(golden map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(m.out))
+	var env map[string]any
 	for _, f := range m.out {
 		if f.program != nil {
-			v, err := expr.Run(f.program, golden)
+			if env == nil {
+				env = m.exprEnv(golden)
+			}
+			v, err := expr.Run(f.program, env)
 			if err != nil {
 				return nil, fmt.Errorf("system %s field %s: to_expr: %w", m.System, f.column, err)
 			}
@@ -363,6 +390,22 @@ func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw 
 		}
 	}
 	return out, nil
+}
+
+// exprEnv is what outbound expressions see: the golden values, with "" for every field of the
+// model that has no value or was cleared, so that an expression type-checked on text never meets
+// a nil.
+func (m *Mapping) exprEnv(golden map[string]any) map[string]any {
+	env := make(map[string]any, len(golden)+len(m.model))
+	for k, v := range golden {
+		env[k] = v
+	}
+	for _, f := range m.model {
+		if env[f] == nil {
+			env[f] = ""
+		}
+	}
+	return env
 }
 
 // cleared reports whether the golden record holds field as an explicit clear.

@@ -149,3 +149,18 @@ func TestOversizedValue(t *testing.T) {
 		t.Errorf("a value of exactly the limit refused: %v", errs)
 	}
 }
+
+// TestOutboundExpressionSeesTextForMissingFields: with the golden model known, an outbound
+// expression sees "" for a field without a value or cleared, never nil.
+func TestOutboundExpressionSeesTextForMissingFields(t *testing.T) {
+	model := &config.Golden{Fields: map[string]config.FieldDef{"name": {}, "city": {}, "note": {}}}
+	m, err := mapping.Compile("erp", "customer", &config.Binding{Model: model, Fields: []config.FieldMap{
+		{Golden: "name", To: "label", ToExpr: `name + "/" + upper(city) + "/" + note`, Direction: config.Outbound}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Outbound(map[string]any{"name": "Acme", "city": nil})
+	if err != nil || out["label"] != "Acme//" {
+		t.Fatalf("outbound = %v, %v; want label Acme//", out, err)
+	}
+}

@@ -46,6 +46,39 @@ entities:
 	}
 }
 
+// TestPlanOutboundExpressions: outbound expressions are type-checked against the golden model,
+// whose fields are text: an unknown field and text used as a number are errors at their line;
+// a well-typed expression passes.
+func TestPlanOutboundExpressions(t *testing.T) {
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": "entity: customer\nfields:\n  name: {type: string}\n  city: {type: string}\n  limit: {type: decimal, scale: 2}\n",
+		"systems/erp.yaml": `connector: sqltable
+entities:
+  customer:
+    object: customers
+    direction: outbound
+    fields:
+      - {golden: name, to: label, to_expr: "name + ' (' + cty + ')'"}
+      - {golden: limit, to: limit_x2, to_expr: "limit * 2"}
+      - {golden: city, to: city_upper, to_expr: "upper(city) + ' ' + name"}
+`})
+	out, err := runAccord(t, "plan", "-f", dir)
+	if err == nil || !strings.Contains(err.Error(), "2 problem(s)") {
+		t.Fatalf("plan = %v, want 2 problems\n%s", err, out)
+	}
+	for _, want := range []string{
+		"/systems/erp.yaml:7: entities.customer: fields[0] (name): to_expr: unknown name cty",
+		"/systems/erp.yaml:8: entities.customer: fields[1] (limit): to_expr: invalid operation: * (mismatched types string and int)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "fields[2]") {
+		t.Errorf("a well-typed expression was refused:\n%s", out)
+	}
+}
+
 // TestPlanTypeMismatch: a value map whose golden values do not fit the golden field's type,
 // and a default that does not, are configuration errors at the field's line.
 func TestPlanTypeMismatch(t *testing.T) {
