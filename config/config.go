@@ -130,8 +130,44 @@ type FieldMap struct {
 	// ValueMap names one of the system's value_maps; ValueMapDef is it, resolved at load.
 	ValueMap    string    `yaml:"value_map"`
 	ValueMapDef *ValueMap `yaml:"-"`
+	// Lookup resolves a reference the field holds (an owner's user ID, a parent account's ID).
+	Lookup *Lookup `yaml:"lookup"`
 	// GoldenDef is the golden field's declaration, resolved at load.
 	GoldenDef *FieldDef `yaml:"-"`
+}
+
+// Lookup resolves a reference a field holds, in both directions. Exactly one of Object or Xref.
+type Lookup struct {
+	// Object is a table of the system, read through its connector: the record holds the Key of
+	// one of its rows (default: the row's ID), the golden record keeps that row's Value (a user
+	// ID becomes the user's e-mail; outbound the e-mail becomes this system's user ID).
+	Object string `yaml:"object"`
+	Key    string `yaml:"key"`
+	Value  string `yaml:"value"`
+	// Xref names a golden entity: the field holds the ID of a record of that entity in this
+	// system, and the golden record keeps that record's golden ID; outbound, the golden ID
+	// becomes the target system's ID of the same golden record.
+	Xref string `yaml:"xref"`
+	// Missing says what a reference that resolves to nothing does: reject (default: the record
+	// is quarantined, naming field and value) or absent (the field is left out: no change).
+	// Outbound, a golden record not yet in the target system is retried whatever the policy.
+	Missing string `yaml:"missing"`
+	// Refresh is how long an object's table is used before it is read again (default 10m).
+	Refresh Duration `yaml:"refresh"`
+}
+
+// Lookup policies for references that resolve to nothing.
+const (
+	MissingReject = "reject"
+	MissingAbsent = "absent"
+)
+
+// RefreshEvery is the table's refresh interval.
+func (l *Lookup) RefreshEvery() time.Duration {
+	if l.Refresh <= 0 {
+		return 10 * time.Minute
+	}
+	return time.Duration(l.Refresh)
 }
 
 // Target is the outbound column, if any.

@@ -126,6 +126,11 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		if f.Direction.Out() && f.Target() == "" && f.ToExpr == "" {
 			at("fields[%d] (%s): outbound needs to, from or to_expr", i, f.Golden)
 		}
+		if f.Lookup != nil {
+			for _, msg := range c.lookupProblems(s, f) {
+				at("fields[%d] (%s): lookup: %s", i, f.Golden, msg)
+			}
+		}
 		if f.ValueMap != "" && f.ValueMapDef == nil {
 			at("fields[%d] (%s): unknown value_map %q (value_maps: %v)", i, f.Golden, f.ValueMap, slices.Sorted(maps.Keys(s.ValueMaps)))
 		}
@@ -165,4 +170,35 @@ func (s *System) validateValueMaps() []error {
 		}
 	}
 	return errs
+}
+
+// lookupProblems checks a field's lookup: one kind, its keys, and that a cross-reference names an
+// entity the system holds.
+func (c *Config) lookupProblems(s *System, f FieldMap) []string {
+	l := f.Lookup
+	var out []string
+	switch {
+	case (l.Object == "") == (l.Xref == ""):
+		out = append(out, "set exactly one of object (a table of the system) or xref (a golden entity)")
+	case l.Object != "" && l.Value == "":
+		out = append(out, "object "+l.Object+" needs value: the field of its rows the golden record keeps")
+	case l.Xref != "":
+		if l.Key != "" || l.Value != "" {
+			out = append(out, "key and value belong to object lookups, not xref")
+		}
+		if _, ok := c.Golden[l.Xref]; !ok {
+			out = append(out, fmt.Sprintf("xref %q is not a golden entity", l.Xref))
+		} else if _, ok := s.Entities[l.Xref]; !ok {
+			out = append(out, fmt.Sprintf("xref %s: system %s has no %s entity to look references up in", l.Xref, s.Name, l.Xref))
+		}
+	}
+	switch l.Missing {
+	case "", MissingReject, MissingAbsent:
+	default:
+		out = append(out, fmt.Sprintf("missing %q is not reject or absent", l.Missing))
+	}
+	if f.Expr != "" || f.ToExpr != "" {
+		out = append(out, "a lookup resolves a from/to field, not an expression's result")
+	}
+	return out
 }

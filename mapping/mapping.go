@@ -43,6 +43,7 @@ type inField struct {
 	canon    func(string) (string, error) // the golden type's canonical form; nil for text
 	def      string
 	required bool
+	lookup   *config.Lookup
 }
 
 type outField struct {
@@ -50,6 +51,7 @@ type outField struct {
 	column  string
 	program *vm.Program
 	values  *valueMap
+	lookup  *config.Lookup
 }
 
 // FieldError is a value that failed mapping or validation.
@@ -57,6 +59,9 @@ type FieldError struct {
 	System, Record, Field string
 	Value                 string
 	Msg                   string
+	// Unresolved: the field refers to a record of the system not linked yet (a lookup by xref);
+	// it may resolve once the rest of the page is merged.
+	Unresolved bool
 }
 
 func (e *FieldError) Error() string {
@@ -87,7 +92,7 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			values = compileValueMap(f.ValueMap, f.ValueMapDef)
 		}
 		if f.Direction.In() {
-			in := inField{golden: f.Golden, required: f.Required, values: values, def: f.Default, canon: canonical(f.GoldenDef, tz)}
+			in := inField{golden: f.Golden, required: f.Required, values: values, def: f.Default, canon: canonical(f.GoldenDef, tz), lookup: f.Lookup}
 			if err := fitsType(in.canon, f); err != nil {
 				errs = append(errs, where.with(err))
 				continue
@@ -121,7 +126,7 @@ func Compile(system, entity string, b *config.Binding) (*Mapping, error) {
 			m.in = append(m.in, in)
 		}
 		if f.Direction.Out() {
-			out := outField{golden: f.Golden, column: f.Target(), values: values}
+			out := outField{golden: f.Golden, column: f.Target(), values: values, lookup: f.Lookup}
 			if f.ToExpr != "" {
 				p, err := expr.Compile(f.ToExpr, outboundOptions(b.Model)...)
 				if err != nil {
@@ -168,17 +173,25 @@ func outboundOptions(model *config.Golden) []expr.Option {
 // (or takes the field's default), and one that is empty after standardizing is the empty value
 // "". The errors name the system, the record and the field; a record with errors must not be
 // merged.
+//
+// Lookups are left unresolved: this is the dry run of accord mapping test. Syncs call Resolved.
 func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*FieldError) {
+	return m.Resolved(recordID, raw, nil)
+}
+
+// Resolved is Inbound with the field lookups answered by r.
+func (m *Mapping) Resolved(recordID string, raw map[string]any, r Resolver) (Values, []*FieldError) {
 	out := make(Values, len(m.in))
 	var errs []*FieldError
-	fail := func(f *inField, value, msg string) {
-		errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: value, Msg: msg})
+	fail := func(f *inField, value string, err error) {
+		var ue *UnresolvedError
+		errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: value, Msg: err.Error(), Unresolved: errors.As(err, &ue) && ue.Lookup.Xref != ""})
 	}
 	for i := range m.in {
 		f := &m.in[i]
 		v, present, err := f.value(raw)
 		if err != nil {
-			fail(f, "", err.Error())
+			fail(f, "", err)
 			continue
 		}
 		if v == nil && f.def != "" {
@@ -187,7 +200,7 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*Field
 		if v == nil {
 			switch {
 			case f.required:
-				fail(f, "", "required value is missing")
+				fail(f, "", errors.New("required value is missing"))
 			case present:
 				out[f.golden] = Cleared
 			}
@@ -195,16 +208,28 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*Field
 		}
 		s, err := toString(v)
 		if err != nil {
-			fail(f, "", err.Error())
+			fail(f, "", err)
+			continue
+		}
+		if err := validText(s); err != nil {
+			fail(f, "", err)
+			continue
+		}
+		s, skip, err := f.lookupIn(r, standardize.Text(s))
+		if err != nil {
+			fail(f, s, err)
+			continue
+		}
+		if skip {
 			continue
 		}
 		s, err = f.standardize(s)
 		if err != nil {
-			fail(f, s, err.Error())
+			fail(f, s, err)
 			continue
 		}
 		if s == "" && f.required {
-			fail(f, "", "required value is empty")
+			fail(f, "", errors.New("required value is empty"))
 			continue
 		}
 		out[f.golden] = Text(s)
@@ -212,13 +237,9 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*Field
 	return out, errs
 }
 
-// standardize brings a read text value into its golden form: Unicode-clean text, then the value
-// map, the standardizer and the golden type's canonical form, each skipped for "".
+// standardize brings a clean text value (standardize.Text) into its golden form: the value map,
+// the standardizer and the golden type's canonical form, each skipped for "".
 func (f *inField) standardize(s string) (string, error) {
-	if err := validText(s); err != nil {
-		return s, err
-	}
-	s = standardize.Text(s)
 	var err error
 	if s != "" && f.values != nil {
 		if s, err = step(s, f.values.inbound); err != nil {
@@ -285,8 +306,8 @@ func (f *inField) value(raw map[string]any) (v any, present bool, err error) {
 const MaxValueBytes = 64 << 10
 
 // Outbound maps golden field values to the system's fields. A golden field without a value is
-// left out, so a push never blanks what the system holds.
-func (m *Mapping) Outbound(golden map[string]any) (map[string]any, error) {
+// left out, so a push never blanks what the system holds. Lookups are answered by r.
+func (m *Mapping) Outbound(golden map[string]any, r Resolver) (map[string]any, error) {
 	out := make(map[string]any, len(m.out))
 	var env map[string]any
 	for _, f := range m.out {
@@ -320,6 +341,20 @@ func (m *Mapping) Outbound(golden map[string]any) (map[string]any, error) {
 				continue
 			}
 			v = sys
+		}
+		if f.lookup != nil {
+			g, err := toString(v)
+			if err != nil {
+				return nil, fmt.Errorf("system %s field %s: %w", m.System, f.column, err)
+			}
+			ref, skip, err := f.lookupOut(r, g)
+			if err != nil {
+				return nil, fmt.Errorf("system %s: %w", m.System, err)
+			}
+			if skip {
+				continue
+			}
+			v = ref
 		}
 		out[f.column] = v
 	}
@@ -361,8 +396,8 @@ func toString(v any) (string, error) {
 // means a system that holds the same phone in another format is left alone. A golden field that
 // survivorship cleared (present, nil) is written as null where the system still holds a value;
 // Outbound, which creates use, never writes one.
-func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw map[string]any) (map[string]any, error) {
-	all, err := m.Outbound(golden)
+func (m *Mapping) Changes(golden map[string]any, current map[string]string, raw map[string]any, r Resolver) (map[string]any, error) {
+	all, err := m.Outbound(golden, r)
 	if err != nil {
 		return nil, err
 	}

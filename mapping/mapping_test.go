@@ -98,7 +98,7 @@ func TestChangesOnlyWhatDiffers(t *testing.T) {
 	}
 	golden := map[string]any{"name": "Acme", "email": "a@x.com", "phone": "+8613800138000"}
 	current := map[string]string{"name": "Acme", "email": "old@x.com", "phone": "+8613800138000"}
-	got, err := m.Changes(golden, current, nil)
+	got, err := m.Changes(golden, current, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestChangesOnlyWhatDiffers(t *testing.T) {
 		t.Fatalf("changes %v, want only email", got)
 	}
 	// Inbound-only fields are never written; golden fields without a value are not blanked.
-	out, _ := m.Outbound(map[string]any{"name": "Acme", "tax_id": "X"})
+	out, _ := m.Outbound(map[string]any{"name": "Acme", "tax_id": "X"}, nil)
 	if len(out) != 1 || out["account_name"] != "Acme" {
 		t.Fatalf("outbound %v", out)
 	}
@@ -159,8 +159,53 @@ func TestOutboundExpressionSeesTextForMissingFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := m.Outbound(map[string]any{"name": "Acme", "city": nil})
+	out, err := m.Outbound(map[string]any{"name": "Acme", "city": nil}, nil)
 	if err != nil || out["label"] != "Acme//" {
 		t.Fatalf("outbound = %v, %v; want label Acme//", out, err)
+	}
+}
+
+// fakeResolver knows user U1 as a@x.com, both ways.
+type fakeResolver struct{}
+
+func (fakeResolver) Resolve(l *config.Lookup, v string, outbound bool) (string, bool, error) {
+	if !outbound && v == "U1" {
+		return "a@x.com", true, nil
+	}
+	if outbound && v == "a@x.com" {
+		return "U1", true, nil
+	}
+	return "", false, nil
+}
+
+// TestLookupPolicies: a reference that resolves to nothing quarantines the record (reject) or is
+// left out (absent); a dry run keeps the reference; outbound writes the system's reference.
+func TestLookupPolicies(t *testing.T) {
+	compile := func(missing string) *mapping.Mapping {
+		m, err := mapping.Compile("crm", "customer", &config.Binding{Fields: []config.FieldMap{{Golden: "owner", From: "owner_id", Direction: config.Both,
+			Lookup: &config.Lookup{Object: "users", Value: "email", Missing: missing}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if got, errs := compile("").Resolved("r1", map[string]any{"owner_id": "U1"}, fakeResolver{}); len(errs) != 0 || got["owner"].S != "a@x.com" {
+		t.Errorf("found: %v %v", got, errs)
+	}
+	if _, errs := compile("").Resolved("r1", map[string]any{"owner_id": "U9"}, fakeResolver{}); len(errs) != 1 ||
+		errs[0].Error() != `crm record r1: field owner: no users row has ID "U9" (lookup of its email)` {
+		t.Errorf("reject: %v", errs)
+	}
+	if got, errs := compile("absent").Resolved("r1", map[string]any{"owner_id": "U9"}, fakeResolver{}); len(errs) != 0 || len(got) != 0 {
+		t.Errorf("absent: %v %v", got, errs)
+	}
+	if got, _ := compile("").Inbound("r1", map[string]any{"owner_id": "U9"}); got["owner"].S != "U9" {
+		t.Errorf("dry run: %v", got)
+	}
+	if out, err := compile("").Outbound(map[string]any{"owner": "a@x.com"}, fakeResolver{}); err != nil || out["owner_id"] != "U1" {
+		t.Errorf("outbound: %v %v", out, err)
+	}
+	if _, err := compile("").Outbound(map[string]any{"owner": "b@x.com"}, fakeResolver{}); err == nil {
+		t.Error("outbound of an unknown e-mail under reject: want an error")
 	}
 }

@@ -64,7 +64,7 @@ func TestValueMapOutbound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := m.Outbound(map[string]any{"status": tc.golden})
+		out, err := m.Outbound(map[string]any{"status": tc.golden}, nil)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "field status") {
 				t.Errorf("%s %q: error %v, want %q naming the field", tc.unknown, tc.golden, err, tc.err)
@@ -85,10 +85,10 @@ func TestValueMapChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden := map[string]any{"status": "active"}
-	if ch, err := m.Changes(golden, map[string]string{"status": "active"}, map[string]any{"status": "ACT"}); err != nil || len(ch) != 0 {
+	if ch, err := m.Changes(golden, map[string]string{"status": "active"}, map[string]any{"status": "ACT"}, nil); err != nil || len(ch) != 0 {
 		t.Errorf("system holds ACT: changes %v, %v; want none", ch, err)
 	}
-	if ch, err := m.Changes(golden, map[string]string{"status": "inactive"}, map[string]any{"status": "I"}); err != nil || ch["status"] != "A" {
+	if ch, err := m.Changes(golden, map[string]string{"status": "inactive"}, map[string]any{"status": "I"}, nil); err != nil || ch["status"] != "A" {
 		t.Errorf("system holds I: changes %v, %v; want status A", ch, err)
 	}
 }

@@ -70,7 +70,7 @@ func (w *clearWorld) read(system, id string, fields map[string]any) {
 	b, m := w.mapping(system)
 	rec := connectors.Record{ID: id, UpdatedAt: w.now, Fields: fields}
 	err := w.s.InTx(w.ctx, func(tx *store.Tx) error {
-		_, err := w.engine.Ingest(w.ctx, tx, m, system, b, []connectors.Record{rec})
+		_, err := w.engine.Ingest(w.ctx, tx, m, system, b, []connectors.Record{rec}, nil)
 		return err
 	})
 	if err != nil {
@@ -88,7 +88,7 @@ func (w *clearWorld) push(system, externalID string) map[string]any {
 		if err != nil {
 			return err
 		}
-		items, err := w.engine.PlanPush(w.ctx, tx, m, system, b, rows, true)
+		items, err := w.engine.PlanPush(w.ctx, tx, m, system, b, rows, true, nil)
 		if err != nil {
 			return err
 		}

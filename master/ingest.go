@@ -41,12 +41,17 @@ func (r *PageResult) Add(o PageResult) {
 // Ingest merges one page read from system into the golden store, inside tx: mapping and
 // validation (bad records are quarantined, the rest go on), matching, survivorship, lineage,
 // cross-references and outbox rows. The caller stores the cursor in the same transaction.
-func (e *Engine) Ingest(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, recs []connectors.Record) (PageResult, error) {
+// Lookups are answered from tables (object lookups, loaded by LoadTables before the transaction)
+// and the store (cross-references). A record that refers to another record of the page not
+// merged yet is tried again after the rest of the page.
+func (e *Engine) Ingest(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, recs []connectors.Record, tables Tables) (PageResult, error) {
 	res := PageResult{Read: len(recs)}
 	if err := tx.LockEntity(ctx, e.entity); err != nil {
 		return res, err
 	}
+	r := &resolver{ctx: ctx, tx: tx, system: system, tables: tables}
 	seen := make(map[string]bool, len(recs))
+	var later []connectors.Record
 	for i := len(recs) - 1; i >= 0; i-- {
 		// The same ID twice in a page: the last occurrence is the newest; earlier ones are skipped.
 		rec := recs[i]
@@ -55,14 +60,29 @@ func (e *Engine) Ingest(ctx context.Context, tx *store.Tx, m *mapping.Mapping, s
 			continue
 		}
 		seen[rec.ID] = true
-		if err := e.ingestOne(ctx, tx, m, system, b, rec, &res); err != nil {
+		err := e.ingestOne(ctx, tx, m, r, system, b, rec, false, &res)
+		if errors.Is(err, errWait) {
+			later = append(later, rec)
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("%s record %s: %w", system, rec.ID, err)
+		}
+	}
+	for _, rec := range later {
+		if err := e.ingestOne(ctx, tx, m, r, system, b, rec, true, &res); err != nil {
 			return res, fmt.Errorf("%s record %s: %w", system, rec.ID, err)
 		}
 	}
 	return res, nil
 }
 
-func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rec connectors.Record, res *PageResult) error {
+// errWait: the record refers to a record not linked yet; try it again after the rest of the page.
+var errWait = errors.New("refers to a record not merged yet")
+
+// ingestOne merges one record. Not final, a record whose only errors are references to records
+// not linked yet is left for later (errWait) instead of quarantined.
+func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping, r mapping.Resolver, system string, b *config.Binding, rec connectors.Record, final bool, res *PageResult) error {
 	now := e.Now()
 	x, err := tx.GetXref(ctx, system, e.entity, rec.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -87,8 +107,11 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 		_, err := e.recompute(ctx, tx, x.GoldenID, "unlinked "+system+" record (deleted there)")
 		return err
 	}
-	mapped, ferrs := m.Inbound(rec.ID, rec.Fields)
+	mapped, ferrs := m.Resolved(rec.ID, rec.Fields, r)
 	if len(ferrs) > 0 {
+		if !final && allUnresolved(ferrs) {
+			return errWait
+		}
 		res.Quarantined++
 		return e.quarantine(ctx, tx, system, rec, ferrs, now)
 	}
@@ -138,6 +161,15 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 		res.Unchanged++
 	}
 	return nil
+}
+
+func allUnresolved(errs []*mapping.FieldError) bool {
+	for _, fe := range errs {
+		if !fe.Unresolved {
+			return false
+		}
+	}
+	return true
 }
 
 // match finds the golden record for a record without a cross-reference: by deterministic keys,

@@ -44,8 +44,12 @@ type PushResult struct {
 // only when the binding allows it. Nothing is written before every source has been read in full
 // (createsReady): a customer not read yet may exist in a system already, and an update could
 // overwrite the key that links a record not read yet to its golden record.
-func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow, createsReady bool) ([]PushItem, error) {
+//
+// Lookups are answered from tables (object lookups) and the store (cross-references); a
+// reference to a golden record the system does not hold yet makes the push retry.
+func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system string, b *config.Binding, rows []store.OutboxRow, createsReady bool, tables Tables) ([]PushItem, error) {
 	items := make([]PushItem, 0, len(rows))
+	r := &resolver{ctx: ctx, tx: tx, system: system, tables: tables}
 	for _, row := range rows {
 		it := PushItem{Row: row}
 		g, err := tx.GetGolden(ctx, row.GoldenID)
@@ -87,7 +91,7 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 				continue
 			}
 
-			if err := e.planCreate(ctx, tx, m, system, g.ID, idem, fields, &it); err != nil {
+			if err := e.planCreate(ctx, tx, m, r, system, g.ID, idem, fields, &it); err != nil {
 				return nil, err
 			}
 			items = append(items, it)
@@ -103,7 +107,7 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 				current[f] = fv.V
 			}
 		}
-		changes, err := m.Changes(fields, current, snap.Raw)
+		changes, err := m.Changes(fields, current, snap.Raw, r)
 		if err != nil {
 			it.Fail, it.xref = outboundFailure(err), x
 			items = append(items, it)
@@ -122,8 +126,12 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 }
 
 // outboundFailure is a record the outbound mapping cannot translate: retrying will not help
-// until the mapping or the golden value changes.
+// until the mapping or the golden value changes — but for a reference to a record the system
+// does not hold yet, which its own push is usually creating.
 func outboundFailure(err error) *connectors.OpError {
+	if errors.Is(err, mapping.ErrNotLinked) {
+		return &connectors.OpError{Kind: connectors.Retryable, Message: "outbound mapping: " + err.Error()}
+	}
 	return &connectors.OpError{Kind: connectors.Permanent, Message: "outbound mapping: " + err.Error()}
 }
 
@@ -136,8 +144,8 @@ const pendingCreate = "pending-create"
 // deferFor is how long a deferred create waits before it is looked at again.
 const deferFor = 2 * time.Second
 
-func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
-	out, err := m.Outbound(fields)
+func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, r mapping.Resolver, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
+	out, err := m.Outbound(fields, r)
 	if err != nil {
 		it.Fail = outboundFailure(err)
 		return nil

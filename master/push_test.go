@@ -60,7 +60,7 @@ func TestPushQuarantinesWhatTheMappingCannotTranslate(t *testing.T) {
 		{ID: "C-1", UpdatedAt: now, Fields: map[string]any{"name": "Acme", "status": "active"}},
 		{ID: "C-2", UpdatedAt: now, Fields: map[string]any{"name": "Gone Ltd", "status": "churned"}},
 	}
-	if err := s.InTx(ctx, func(tx *store.Tx) error { _, err := engine.Ingest(ctx, tx, crmM, "crm", crmB, recs); return err }); err != nil {
+	if err := s.InTx(ctx, func(tx *store.Tx) error { _, err := engine.Ingest(ctx, tx, crmM, "crm", crmB, recs, nil); return err }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -70,7 +70,7 @@ func TestPushQuarantinesWhatTheMappingCannotTranslate(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		items, err := engine.PlanPush(ctx, tx, erpM, "erp", erpB, rows, true)
+		items, err := engine.PlanPush(ctx, tx, erpM, "erp", erpB, rows, true, nil)
 		if err != nil {
 			return err
 		}

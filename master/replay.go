@@ -26,7 +26,7 @@ const newCreatePrefix = "(new) "
 //     with one more attempt and the new error.
 //   - outbound: the golden record is queued for the system again and the entry closed; the
 //     push that follows succeeds or quarantines it anew.
-func (e *Engine) Replay(ctx context.Context, tx *store.Tx, m *mapping.Mapping, b *config.Binding, q *store.QuarantineEntry) (bool, error) {
+func (e *Engine) Replay(ctx context.Context, tx *store.Tx, m *mapping.Mapping, b *config.Binding, q *store.QuarantineEntry, tables Tables) (bool, error) {
 	if q.Status != "open" {
 		return false, fmt.Errorf("quarantine entry %d is %s, not open", q.ID, q.Status)
 	}
@@ -39,7 +39,7 @@ func (e *Engine) Replay(ctx context.Context, tx *store.Tx, m *mapping.Mapping, b
 		if err := dec.Decode(&fields); err != nil {
 			return false, fmt.Errorf("quarantine entry %d: raw input: %w", q.ID, err)
 		}
-		res, err := e.Ingest(ctx, tx, m, q.System, b, []connectors.Record{{ID: q.ExternalID, Fields: fields}})
+		res, err := e.Ingest(ctx, tx, m, q.System, b, []connectors.Record{{ID: q.ExternalID, Fields: fields}}, tables)
 		if err != nil {
 			return false, err
 		}

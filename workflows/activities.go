@@ -31,6 +31,7 @@ type Activities struct {
 	conns   map[string]connectors.Connector
 	engines map[string]*master.Engine
 	maps    map[string]*mapping.Mapping
+	tables  map[string]master.Tables // lookup tables by system
 }
 
 // Close closes every connector the activities opened.
@@ -109,6 +110,35 @@ func (a *Activities) openConnector(ctx context.Context, sys *config.System) (con
 	return conn, nil
 }
 
+// lookupTables returns the lookup tables of system's mapping, read again through its connector
+// when older than their refresh interval; before any transaction, as every read of a system.
+func (a *Activities) lookupTables(ctx context.Context, system string, bd *binding) (master.Tables, error) {
+	if len(bd.m.Lookups()) == 0 {
+		return nil, nil
+	}
+	a.mu.Lock()
+	have := a.tables[system]
+	a.mu.Unlock()
+	tables, err := master.LoadTables(ctx, bd.conn, bd.m, have, time.Now().UTC())
+	if err != nil {
+		return nil, classify(fmt.Errorf("%s: %w", system, err))
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.tables == nil {
+		a.tables = map[string]master.Tables{}
+	}
+	merged := master.Tables{}
+	for k, t := range a.tables[system] {
+		merged[k] = t
+	}
+	for k, t := range tables {
+		merged[k] = t
+	}
+	a.tables[system] = merged
+	return tables, nil
+}
+
 // SyncPage reads the next page of system×entity and merges it into the golden store in one
 // transaction that also advances the cursor: a crash before the commit re-reads the page, a
 // crash after it does not.
@@ -130,8 +160,12 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 	if err != nil {
 		return out, classify(fmt.Errorf("read %s/%s: %w", in.System, bd.b.Object, err))
 	}
+	tables, err := a.lookupTables(ctx, in.System, bd)
+	if err != nil {
+		return out, err
+	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		res, err := bd.eng.Ingest(ctx, tx, bd.m, in.System, bd.b, page.Records)
+		res, err := bd.eng.Ingest(ctx, tx, bd.m, in.System, bd.b, page.Records, tables)
 		if err != nil {
 			return err
 		}
@@ -200,6 +234,10 @@ func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatc
 	if err != nil {
 		return out, err
 	}
+	tables, err := a.lookupTables(ctx, in.System, bd)
+	if err != nil {
+		return out, err
+	}
 	var items []master.PushItem
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Claim(ctx, in.System, in.Entity, limit, time.Now().UTC(), 2*time.Minute)
@@ -207,7 +245,7 @@ func (a *Activities) PushBatch(ctx context.Context, in PushBatchInput) (PushBatc
 			return err
 		}
 		out.Claimed = len(rows)
-		items, err = bd.eng.PlanPush(ctx, tx, bd.m, in.System, bd.b, rows, ready)
+		items, err = bd.eng.PlanPush(ctx, tx, bd.m, in.System, bd.b, rows, ready, tables)
 		return err
 	})
 	if err != nil {

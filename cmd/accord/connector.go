@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/plugins"
 )
 
@@ -80,23 +82,11 @@ func connectorCmd(g *globals) *cobra.Command {
 			if !ok {
 				return fmt.Errorf("no system %q in %s (systems: %v)", args[0], configDir, cfg.SystemNames())
 			}
-			host, err := newHost(pluginsDir())
+			conn, done, err := openConnector(cmd.Context(), pluginsDir(), sys)
 			if err != nil {
 				return err
 			}
-			defer host.Close()
-			conn, err := host.Registry().New(sys.Connector)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			settings, err := sys.SettingsJSON()
-			if err != nil {
-				return err
-			}
-			if err := conn.Configure(cmd.Context(), settings); err != nil {
-				return fmt.Errorf("%s: configure %s: %w", sys.Name, sys.Connector, err)
-			}
+			defer done()
 			if err := conn.Check(cmd.Context()); err != nil {
 				return fmt.Errorf("%s: check failed: %w", sys.Name, err)
 			}
@@ -109,6 +99,29 @@ func connectorCmd(g *globals) *cobra.Command {
 
 	c.AddCommand(serve, install, list, check)
 	return c
+}
+
+// openConnector starts sys's connector as a plugin process, as a worker would, and configures
+// it; done stops it.
+func openConnector(ctx context.Context, pluginsDir string, sys *config.System) (conn connectors.Connector, done func(), err error) {
+	host, err := newHost(pluginsDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if conn, err = host.Registry().New(sys.Connector); err != nil {
+		host.Close()
+		return nil, nil, err
+	}
+	done = func() { conn.Close(); host.Close() }
+	settings, err := sys.SettingsJSON()
+	if err == nil {
+		err = conn.Configure(ctx, settings)
+	}
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("%s: configure %s: %w", sys.Name, sys.Connector, err)
+	}
+	return conn, done, nil
 }
 
 // newHost starts a plugin host for the built-ins (this executable, re-executed) and the

@@ -27,7 +27,7 @@ func mappingCmd() *cobra.Command {
 several (a JSON array of them) and prints, for each, the golden field values the inbound mapping
 produces ("(null)" clears a field, "(empty)" is an empty value, "(absent)" changes nothing),
 the match keys they give, and every error, naming the record and the field. Nothing is
-read from or written to any system or store. Exit status 1 if any record has errors.`,
+read from or written to any system or store, so lookups show the reference unresolved. Exit status 1 if any record has errors.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(configDir)

@@ -109,3 +109,34 @@ entities:
 		}
 	}
 }
+
+// TestPlanLookups: a lookup names one kind, an object lookup its value field, a cross-reference
+// an entity the system holds; each problem is reported at the field's line.
+func TestPlanLookups(t *testing.T) {
+	dir := configtest.Dir(t, map[string]string{
+		"golden/customer.yaml": "entity: customer\nfields:\n  name: {}\n  owner: {}\n  parent: {}\n",
+		"systems/crm.yaml": `connector: sqltable
+entities:
+  customer:
+    object: accounts
+    fields:
+      - {golden: name, from: name}
+      - {golden: owner, from: owner_id, lookup: {object: users}}
+      - {golden: parent, from: parent_id, lookup: {xref: order, missing: skip}}
+      - {golden: owner, from: owner2, lookup: {object: users, value: email, xref: customer}}
+`})
+	out, err := runAccord(t, "plan", "-f", dir)
+	if err == nil || !strings.Contains(err.Error(), "4 problem(s)") {
+		t.Fatalf("plan = %v, want 4 problems\n%s", err, out)
+	}
+	for _, want := range []string{
+		`/systems/crm.yaml:7: entities.customer: fields[1] (owner): lookup: object users needs value: the field of its rows the golden record keeps`,
+		`/systems/crm.yaml:8: entities.customer: fields[2] (parent): lookup: xref "order" is not a golden entity`,
+		`/systems/crm.yaml:8: entities.customer: fields[2] (parent): lookup: missing "skip" is not reject or absent`,
+		`/systems/crm.yaml:9: entities.customer: fields[3] (owner): lookup: set exactly one of object (a table of the system) or xref (a golden entity)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/mapping"
+	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
 )
 
@@ -99,9 +103,13 @@ the new error. Exit status 1 if it failed again.`,
 				if err != nil {
 					return err
 				}
+				tables, err := replayTables(cmd.Context(), filepath.Join(g.dataDir, "plugins"), cfg, e.System, m)
+				if err != nil {
+					return err
+				}
 				var ok bool
 				if err := s.InTx(cmd.Context(), func(tx *store.Tx) error {
-					ok, err = engine.Replay(cmd.Context(), tx, m, b, e)
+					ok, err = engine.Replay(cmd.Context(), tx, m, b, e, tables)
 					return err
 				}); err != nil {
 					return err
@@ -146,4 +154,22 @@ func withEntry(cmd *cobra.Command, g *globals, id string, fn func(*store.Store, 
 		return err
 	}
 	return fn(s, e)
+}
+
+// replayTables reads the lookup tables m needs through the system's connector, as the sync would;
+// none when m has no object lookup.
+func replayTables(ctx context.Context, pluginsDir string, cfg *config.Config, system string, m *mapping.Mapping) (master.Tables, error) {
+	need := false
+	for _, l := range m.Lookups() {
+		need = need || l.Object != ""
+	}
+	if !need {
+		return nil, nil
+	}
+	conn, done, err := openConnector(ctx, pluginsDir, cfg.Systems[system])
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return master.LoadTables(ctx, conn, m, nil, time.Now().UTC())
 }

@@ -46,7 +46,7 @@ func TestQuarantineCommands(t *testing.T) {
 		{ID: "C-2", UpdatedAt: time.Now(), Fields: map[string]any{"account_name": "Acme", "email": "x@", "phone": "+44 20 7946 0002"}},
 		{ID: "C-3", UpdatedAt: time.Now(), Fields: map[string]any{"account_name": "Good Co", "email": "good@example.com"}},
 	}
-	if err := s.InTx(ctx, func(tx *store.Tx) error { _, err := engine.Ingest(ctx, tx, m, "crm", b, recs); return err }); err != nil {
+	if err := s.InTx(ctx, func(tx *store.Tx) error { _, err := engine.Ingest(ctx, tx, m, "crm", b, recs, nil); return err }); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := s.Read().ListQuarantine(ctx, 10)
