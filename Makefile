@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/accord
 export ACCORD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: build demo test test-short lint bench proto clean
+.PHONY: build demo test test-short lint bench fuzz proto clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/accord
@@ -27,6 +27,14 @@ lint:
 BENCH ?= all
 bench:
 	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md -only $(BENCH)
+
+# Every fuzz target for FUZZTIME each (standardizers, the record decoder, the inbound mapping).
+FUZZTIME ?= 20s
+FUZZ := ./mapping/standardize:FuzzText,FuzzEmail,FuzzPhone,FuzzTaxID,FuzzCompanyNameKey,FuzzCountry \
+	./mapping:FuzzInbound ./plugins:FuzzFieldCodec ./demo/generate:FuzzValidCreditCode
+fuzz:
+	@set -e; for spec in $(FUZZ); do pkg=$${spec%%:*}; for t in $$(echo $${spec#*:} | tr , ' '); do \
+		echo "== $$pkg $$t"; $(GO) test $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME); done; done
 
 # Regenerates the connector protocol's Go code with pinned tools (plugins/proto/generate.sh).
 proto:

@@ -105,6 +105,11 @@ type Record struct {
 	Version string
 	// Deleted marks a record the system reports as deleted (soft delete or tombstone).
 	Deleted bool
+	// Undecodable is set by the plugin host, never by a connector, when the record's fields
+	// crossed the boundary but do not decode (a key twice, nested too deep): Fields is nil, Raw
+	// holds the bytes, and the record is quarantined instead of failing its page.
+	Undecodable error
+	Raw         []byte
 }
 
 // ReadRequest asks for a page.

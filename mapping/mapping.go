@@ -183,6 +183,7 @@ func (m *Mapping) Inbound(recordID string, raw map[string]any) (Values, []*Field
 func (m *Mapping) Resolved(recordID string, raw map[string]any, r Resolver) (Values, []*FieldError) {
 	out := make(Values, len(m.in))
 	var errs []*FieldError
+	total := 0 // bytes of the values read
 	fail := func(f *inField, value string, err error) {
 		var ue *UnresolvedError
 		errs = append(errs, &FieldError{System: m.System, Record: recordID, Field: f.golden, Value: value, Msg: err.Error(), Unresolved: errors.As(err, &ue) && ue.Lookup.Xref != ""})
@@ -210,6 +211,10 @@ func (m *Mapping) Resolved(recordID string, raw map[string]any, r Resolver) (Val
 		if err != nil {
 			fail(f, "", err)
 			continue
+		}
+		if total += len(s); total > MaxRecordBytes {
+			return nil, []*FieldError{{System: m.System, Record: recordID, Field: "(record)",
+				Msg: fmt.Sprintf("mapped values pass the %d-byte limit of a record", MaxRecordBytes)}}
 		}
 		if err := validText(s); err != nil {
 			fail(f, "", err)
@@ -304,6 +309,9 @@ func (f *inField) value(raw map[string]any) (v any, present bool, err error) {
 // MaxValueBytes bounds one read value: a field is a name, a code or a note, not a document. A
 // larger value quarantines its record (whole, raw) instead of growing every golden version.
 const MaxValueBytes = 64 << 10
+
+// MaxRecordBytes bounds the mapped values of one record, read before standardizing.
+const MaxRecordBytes = 1 << 20
 
 // Outbound maps golden field values to the system's fields. A golden field without a value is
 // left out, so a push never blanks what the system holds. Lookups are answered by r.

@@ -84,6 +84,11 @@ var errWait = errors.New("refers to a record not merged yet")
 // not linked yet is left for later (errWait) instead of quarantined.
 func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping, r mapping.Resolver, system string, b *config.Binding, rec connectors.Record, final bool, res *PageResult) error {
 	now := e.Now()
+	if rec.Undecodable != nil {
+		res.Quarantined++
+		return e.quarantine(ctx, tx, system, rec, []*mapping.FieldError{{System: system, Record: rec.ID, Field: "(fields)",
+			Msg: "do not decode: " + rec.Undecodable.Error()}}, now)
+	}
 	x, err := tx.GetXref(ctx, system, e.entity, rec.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -303,6 +308,11 @@ func (e *Engine) quarantine(ctx context.Context, tx *store.Tx, system string, re
 	raw, err := json.Marshal(rec.Fields)
 	if err != nil {
 		raw = []byte(`{}`)
+	}
+	if rec.Undecodable != nil { // the bytes as they came, as a JSON string if they are not JSON
+		if raw = rec.Raw; !json.Valid(raw) {
+			raw, _ = json.Marshal(string(rec.Raw))
+		}
 	}
 	msgs := make([]string, len(ferrs))
 	for i, fe := range ferrs {

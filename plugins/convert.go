@@ -91,15 +91,18 @@ func recordToProto(r connectors.Record) (*pb.Record, error) {
 	return &pb.Record{Id: r.ID, Fields: fields, UpdatedAt: timeToProto(r.UpdatedAt), Version: r.Version, Deleted: r.Deleted}, nil
 }
 
-func recordFromProto(r *pb.Record) (connectors.Record, error) {
+// recordFromProto never fails: a record whose fields do not decode comes back Undecodable.
+func recordFromProto(r *pb.Record) connectors.Record {
+	rec := connectors.Record{ID: r.GetId(), UpdatedAt: timeFromProto(r.GetUpdatedAt()), Version: r.GetVersion(), Deleted: r.GetDeleted()}
 	fields, err := fieldsFromJSON(r.GetFields())
 	if err != nil {
-		return connectors.Record{}, fmt.Errorf("record %q: %w", r.GetId(), err)
+		// One record the host cannot read must not fail its page: it travels on, marked, to be
+		// quarantined with its bytes.
+		rec.Undecodable, rec.Raw = err, r.GetFields()
+		return rec
 	}
-	return connectors.Record{
-		ID: r.GetId(), Fields: fields, UpdatedAt: timeFromProto(r.GetUpdatedAt()),
-		Version: r.GetVersion(), Deleted: r.GetDeleted(),
-	}, nil
+	rec.Fields = fields
+	return rec
 }
 
 func readRequestToProto(r connectors.ReadRequest) *pb.ReadRequest {
@@ -125,11 +128,7 @@ func readResponseToProto(r connectors.ReadResponse) (*pb.ReadResponse, error) {
 func readResponseFromProto(r *pb.ReadResponse) (connectors.ReadResponse, error) {
 	resp := connectors.ReadResponse{NextCursor: r.GetNextCursor(), More: r.GetMore()}
 	for _, pr := range r.GetRecords() {
-		rec, err := recordFromProto(pr)
-		if err != nil {
-			return connectors.ReadResponse{}, err
-		}
-		resp.Records = append(resp.Records, rec)
+		resp.Records = append(resp.Records, recordFromProto(pr))
 	}
 	return resp, nil
 }

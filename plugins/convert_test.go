@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,14 +42,26 @@ func TestRecordRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("recordToProto: %v", err)
 			}
-			got, err := recordFromProto(p)
-			if err != nil {
-				t.Fatalf("recordFromProto: %v", err)
-			}
+			got := recordFromProto(p)
 			if !reflect.DeepEqual(got, tt.rec) {
 				t.Errorf("round trip:\n got %#v\nwant %#v", got, tt.rec)
 			}
 		})
+	}
+}
+
+// TestUndecodableRecord: a record whose fields name a key twice or nest too deep does not fail
+// its page; it arrives marked, with its bytes, for the quarantine.
+func TestUndecodableRecord(t *testing.T) {
+	for _, raw := range []string{`{"name":"Acme","Name":"ok","name":"Other"}`, `{"d":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`} {
+		got := recordFromProto(&pb.Record{Id: "r1", Fields: []byte(raw)})
+		if got.Undecodable == nil || got.Fields != nil || string(got.Raw) != raw || got.ID != "r1" {
+			t.Errorf("%s: got %+v", raw, got)
+		}
+	}
+	got := recordFromProto(&pb.Record{Id: "r2", Fields: []byte(`{"Name":"a","name":"b"}`)})
+	if got.Undecodable != nil || got.Fields["Name"] != "a" || got.Fields["name"] != "b" {
+		t.Errorf("case-variant keys are two fields: %+v", got)
 	}
 }
 

@@ -147,6 +147,13 @@ func fieldsFromJSON(b []byte) (map[string]any, error) {
 // errNotObject is a fields value that is valid JSON but not an object.
 var errNotObject = errors.New("not a JSON object")
 
+// errDuplicateKey is a fields object that names a field twice.
+var errDuplicateKey = errors.New("duplicate key")
+
+// maxFieldDepth bounds the nesting of a fields object (the object itself is level 1). Records
+// are flat or a few levels deep; a deeper one is a runaway export, quarantined.
+const maxFieldDepth = 32
+
 // parseFields parses a JSON object, flat values by hand and nested ones with encoding/json.
 func parseFields(b []byte) (map[string]any, error) {
 	p := parser{b: b}
@@ -179,6 +186,11 @@ func parseFields(b []byte) (map[string]any, error) {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
+		}
+		if _, dup := m[k]; dup {
+			// Keeping either value would lose the other without a word (encoding/json keeps the
+			// last): the record is quarantined instead, naming the key.
+			return nil, fmt.Errorf("%w %q", errDuplicateKey, k)
 		}
 		m[k] = v
 		p.ws()
@@ -283,6 +295,9 @@ func (p *parser) literal(word string) error {
 
 // nested decodes the object or array at p.i with encoding/json and moves past it.
 func (p *parser) nested() (any, error) {
+	if nestedDepth(p.b[p.i:], maxFieldDepth) > maxFieldDepth-1 {
+		return nil, fmt.Errorf("nested deeper than %d levels", maxFieldDepth)
+	}
 	dec := json.NewDecoder(bytes.NewReader(p.b[p.i:]))
 	dec.UseNumber()
 	var v any
@@ -448,4 +463,34 @@ func validNumber(s string) bool {
 		}
 	}
 	return i == len(s)
+}
+
+// nestedDepth is the nesting depth of the JSON object or array b starts with, counting up to
+// limit+1 at most; strings are skipped, and the scan stops where the value closes.
+func nestedDepth(b []byte, limit int) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > limit {
+					return deepest
+				}
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return deepest
+			}
+		}
+	}
+	return deepest
 }

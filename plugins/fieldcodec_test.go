@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -24,7 +25,43 @@ func referenceDecode(b []byte) (map[string]any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("data after the JSON object")
 	}
+	if depth(m) > maxFieldDepth {
+		return nil, errors.New("too deep")
+	}
+	// Duplicate keys at the top: encoding/json keeps the last; the codec refuses the record.
+	keys := json.NewDecoder(bytes.NewReader(b))
+	keys.Token() // {
+	seen := map[string]bool{}
+	for keys.More() {
+		k, _ := keys.Token()
+		if seen[k.(string)] {
+			return nil, errors.New("duplicate key")
+		}
+		seen[k.(string)] = true
+		var skip json.RawMessage
+		if err := keys.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
+}
+
+// depth is the nesting depth of a decoded JSON value; scalars are 0.
+func depth(v any) int {
+	d := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			d = max(d, depth(e))
+		}
+	case []any:
+		for _, e := range v {
+			d = max(d, depth(e))
+		}
+	default:
+		return 0
+	}
+	return d + 1
 }
 
 var codecSeeds = []string{
@@ -35,6 +72,8 @@ var codecSeeds = []string{
 	`{"a":1,}`, `{"a" 1}`, `{a:1}`, `{"a":tru}`, `{"a":1} x`, `{"a":1}{}`, `null`, `[1]`, `"s"`, `7`, ``, `   `,
 	`{"a":"\u00"}`, `{"a":"\x"}`, `{"big":9007199254740993}`, "{\"ls\":\"\u2028\u2029\"}", `{"html":"<a&b>"}`,
 	`{"deep":[[[[[[[[[[]]]]]]]]]]}`, `{"a":{"b":1}`, `{"a":[1,2}`,
+	`{"d":` + strings.Repeat("[", 31) + strings.Repeat("]", 31) + `}`, `{"d":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + `}`,
+	`{"d":[{"s":"]]]]"},"\\"]}`,
 }
 
 // FuzzFieldCodec checks that parseFields accepts exactly what encoding/json accepts, with the
