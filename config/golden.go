@@ -45,6 +45,64 @@ var fieldTypes = []string{TypeString, TypeInteger, TypeDecimal, TypeBoolean, Typ
 type Match struct {
 	// Keys are deterministic: two records sharing a key value are the same customer.
 	Keys []MatchKeyDef `yaml:"keys"`
+	// Blocking keys bring candidates together for the fuzzy rules: a record no deterministic key
+	// matched is scored only against golden records sharing one of its blocking keys, never
+	// against all of them.
+	Blocking []BlockDef `yaml:"blocking"`
+	// Rules score a candidate: the weighted mean of the similarities of the fields both hold.
+	Rules []MatchRule `yaml:"rules"`
+	// MergeAt and ReviewAt are score thresholds: at or above MergeAt the record joins the
+	// candidate; from ReviewAt it is held for a steward's review (defaults 0.92 and 0.80).
+	MergeAt  float64 `yaml:"merge_at"`
+	ReviewAt float64 `yaml:"review_at"`
+	// EscalateAfter is how long a review case waits before it is escalated (default 48h).
+	EscalateAfter Duration `yaml:"escalate_after"`
+}
+
+// BlockDef is one blocking key: the concatenation of its parts.
+type BlockDef struct {
+	Kind string      `yaml:"kind"`
+	Of   []BlockPart `yaml:"of"`
+}
+
+// BlockPart derives part of a blocking key from a golden field.
+type BlockPart struct {
+	Field string `yaml:"field"`
+	// Use is match_key (default), company_name_key, email_domain or digits_suffix (the last
+	// Length digits: a phone's subscriber part). With Length, a match or company-name key is cut
+	// to its first Length characters (a block of names that start alike).
+	Use    string `yaml:"use"`
+	Length int    `yaml:"length"`
+}
+
+// Block part derivations.
+var BlockUses = []string{"match_key", "company_name_key", "email_domain", "digits_suffix"}
+
+// MatchRule compares one field of a record and a candidate.
+type MatchRule struct {
+	Field string `yaml:"field"`
+	// Compare is company_name (Jaro-Winkler over company-name keys, legal forms and regions
+	// removed), text (Jaro-Winkler over match keys), exact (match keys equal), phone (E.164
+	// equal; same last 8 digits 0.8) or email (keys equal; same non-free-mail domain 0.5).
+	Compare string  `yaml:"compare"`
+	Weight  float64 `yaml:"weight"`
+	// Veto: two different values rule the pair out, whatever the rest scores.
+	Veto bool `yaml:"veto"`
+}
+
+// Match rule comparisons.
+var MatchCompares = []string{"company_name", "text", "exact", "phone", "email"}
+
+// Thresholds returns the merge and review thresholds with their defaults.
+func (m Match) Thresholds() (mergeAt, reviewAt float64) {
+	mergeAt, reviewAt = m.MergeAt, m.ReviewAt
+	if mergeAt == 0 {
+		mergeAt = 0.92
+	}
+	if reviewAt == 0 {
+		reviewAt = 0.80
+	}
+	return mergeAt, reviewAt
 }
 
 // MatchKeyDef derives one match key from a golden field.

@@ -23,6 +23,7 @@ func (c *Config) validate() []error {
 				}
 			}
 		}
+		errs = append(errs, g.validateMatch()...)
 		for _, name := range slices.Sorted(maps.Keys(g.Fields)) {
 			d, path := g.Fields[name], []any{"fields", name}
 			if d.Type == "" {

@@ -25,6 +25,7 @@ type PageResult struct {
 	Merged      int `json:"merged"`    // golden records merged into another
 	Quarantined int `json:"quarantined"`
 	Deleted     int `json:"deleted"`
+	Review      int `json:"review"` // records held for a steward: they scored between the thresholds
 }
 
 // Add accumulates counts.
@@ -36,6 +37,7 @@ func (r *PageResult) Add(o PageResult) {
 	r.Merged += o.Merged
 	r.Quarantined += o.Quarantined
 	r.Deleted += o.Deleted
+	r.Review += o.Review
 }
 
 // Ingest merges one page read from system into the golden store, inside tx: mapping and
@@ -138,10 +140,11 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 	next := snap.update(proj, mapped, m.InboundFields(), src)
 
 	goldenID := ""
+	var held *Scored
 	if x != nil && !x.Deleted {
 		goldenID = x.GoldenID
 	} else {
-		if goldenID, err = e.match(ctx, tx, mapped.Texts(), res); err != nil {
+		if goldenID, held, err = e.match(ctx, tx, mapped.Texts(), res); err != nil {
 			return err
 		}
 	}
@@ -159,6 +162,14 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 	changed, err := e.recompute(ctx, tx, goldenID, "read "+system+" record")
 	if err != nil {
 		return err
+	}
+	if held != nil {
+		// The record is its own golden record, held (not pushed) until a steward decides.
+		if _, err := tx.OpenReview(ctx, store.ReviewCase{Entity: e.entity, GoldenID: goldenID, CandidateID: held.ID,
+			Score: held.Score, Details: detailsJSON(held), CreatedAt: now}); err != nil {
+			return err
+		}
+		res.Review++
 	}
 	if changed {
 		res.Changed++
@@ -178,28 +189,43 @@ func allUnresolved(errs []*mapping.FieldError) bool {
 }
 
 // match finds the golden record for a record without a cross-reference: by deterministic keys,
-// creating one when none matches and merging golden records the record proves to be one.
-func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]string, res *PageResult) (string, error) {
+// merging golden records the record proves to be one; failing those, by the fuzzy rules among
+// the golden records sharing a blocking key. Scoring at or above the merge threshold joins the
+// best candidate; between the thresholds, the record becomes a new golden record held for review
+// against that candidate (held); below, a new golden record.
+func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]string, res *PageResult) (id string, held *Scored, err error) {
 	ids, err := tx.FindByKeys(ctx, e.entity, e.matchKeys(mapped))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	switch len(ids) {
 	case 0:
+		best, err := e.fuzzyMatch(ctx, tx, mapped)
+		if err != nil {
+			return "", nil, err
+		}
+		mergeAt, reviewAt := e.model.Match.Thresholds()
+		if best != nil && best.Score >= mergeAt {
+			return best.ID, nil, nil
+		}
+		if best != nil && best.Score >= reviewAt {
+			held = best
+		}
 		res.Created++
-		return newGoldenID()
+		id, err := newGoldenID()
+		return id, held, err
 	case 1:
-		return ids[0], nil
+		return ids[0], nil, nil
 	}
 	// UUIDv7 IDs sort by creation time: the oldest golden record survives.
 	sort.Strings(ids)
 	for _, other := range ids[1:] {
 		if err := e.absorb(ctx, tx, ids[0], other); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		res.Merged++
 	}
-	return ids[0], nil
+	return ids[0], nil, nil
 }
 
 // absorb merges golden record other into survivor.
@@ -212,6 +238,9 @@ func (e *Engine) absorb(ctx context.Context, tx *store.Tx, survivor, other strin
 		return err
 	}
 	if err := tx.MoveOutbox(ctx, other); err != nil {
+		return err
+	}
+	if err := tx.ObsoleteReviews(ctx, other, now); err != nil { // decided by a key before a steward did
 		return err
 	}
 	return tx.MarkMerged(ctx, other, survivor, now)

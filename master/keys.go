@@ -32,7 +32,8 @@ func (e *Engine) matchKeys(fields map[string]string) []store.MatchKey {
 	return keys
 }
 
-// keysOf is the union of the match keys of all contributions, sorted and unique.
+// keysOf is the union of the match keys and blocking keys of all contributions, sorted and
+// unique.
 func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 	seen := map[store.MatchKey]bool{}
 	var out []store.MatchKey
@@ -43,7 +44,7 @@ func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 				vals[f] = fv.V
 			}
 		}
-		for _, k := range e.matchKeys(vals) {
+		for _, k := range append(e.matchKeys(vals), e.blockKeys(vals)...) {
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, k)

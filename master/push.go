@@ -23,9 +23,10 @@ type PushItem struct {
 	Defer bool
 	// Fail is set when the mapping cannot say what to write (an outbound expression or value
 	// map fails on this record's values): the row is quarantined, the rest of the batch goes on.
-	Fail *connectors.OpError
-	xref *store.Xref
-	snap Snapshot
+	Fail     *connectors.OpError
+	xref     *store.Xref
+	snap     Snapshot
+	deferFor time.Duration // how long a deferred row waits (default deferFor)
 }
 
 // PushResult counts what one push batch did.
@@ -71,6 +72,16 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		}
 		if g.MergedInto.Valid {
 			it.Skip = "merged into " + g.MergedInto.String
+			items = append(items, it)
+			continue
+		}
+		held, err := tx.Held(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			// Pushing a record a steward may yet merge would create a duplicate in the system.
+			it.Skip, it.Defer, it.deferFor = "held for review", true, holdFor
 			items = append(items, it)
 			continue
 		}
@@ -141,8 +152,12 @@ func outboundFailure(err error) *connectors.OpError {
 // as ours instead of taking it for a new customer.
 const pendingCreate = "pending-create"
 
-// deferFor is how long a deferred create waits before it is looked at again.
-const deferFor = 2 * time.Second
+// deferFor is how long a deferred create waits before it is looked at again; holdFor, a record
+// held for review (a decision releases it at once).
+const (
+	deferFor = 2 * time.Second
+	holdFor  = time.Minute
+)
 
 func (e *Engine) planCreate(ctx context.Context, tx *store.Tx, m *mapping.Mapping, r mapping.Resolver, system, goldenID, idem string, fields map[string]any, it *PushItem) error {
 	out, err := m.Outbound(fields, r)
@@ -199,7 +214,11 @@ func (e *Engine) FinishPush(ctx context.Context, tx *store.Tx, m *mapping.Mappin
 	for _, it := range items {
 		if it.Defer {
 			res.Deferred++
-			if err := tx.Defer(ctx, it.Row, now.Add(deferFor), now); err != nil {
+			wait := deferFor
+			if it.deferFor > 0 {
+				wait = it.deferFor
+			}
+			if err := tx.Defer(ctx, it.Row, now.Add(wait), now); err != nil {
 				return err
 			}
 			continue

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/accord-mdm/accord/config"
@@ -32,6 +33,7 @@ type Activities struct {
 	engines map[string]*master.Engine
 	maps    map[string]*mapping.Mapping
 	tables  map[string]master.Tables // lookup tables by system
+	client  client.Client            // starts review case workflows; nil in tests without Temporal
 }
 
 // Close closes every connector the activities opened.
@@ -89,6 +91,24 @@ func (a *Activities) bind(ctx context.Context, system, entity string) (*binding,
 		a.maps[key] = m
 	}
 	return &binding{sys: sys, b: b, conn: conn, eng: eng, m: m}, nil
+}
+
+// engine returns the compiled rules of entity.
+func (a *Activities) engine(entity string) (*master.Engine, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.engines == nil {
+		a.conns, a.engines, a.maps = map[string]connectors.Connector{}, map[string]*master.Engine{}, map[string]*mapping.Mapping{}
+	}
+	eng, ok := a.engines[entity]
+	if !ok {
+		var err error
+		if eng, err = master.NewEngine(a.Config, entity); err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
+		}
+		a.engines[entity] = eng
+	}
+	return eng, nil
 }
 
 func (a *Activities) openConnector(ctx context.Context, sys *config.System) (connectors.Connector, error) {
@@ -186,6 +206,7 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 	if err != nil {
 		return out, fmt.Errorf("sync page %s/%s: %w", in.System, in.Entity, err)
 	}
+	a.startReviews(ctx)
 	out.CaughtUp = !page.More
 	return out, nil
 }

@@ -12,29 +12,35 @@ const TaskQueue = "accord"
 
 // Workflow names.
 const (
-	SyncWorkflowName = "accord.sync"
-	PushWorkflowName = "accord.push"
+	SyncWorkflowName   = "accord.sync"
+	PushWorkflowName   = "accord.push"
+	ReviewWorkflowName = "accord.review"
 )
 
 // Activity names.
 const (
-	SyncPageActivity  = "accord.sync-page"
-	PushBatchActivity = "accord.push-batch"
+	SyncPageActivity       = "accord.sync-page"
+	PushBatchActivity      = "accord.push-batch"
+	DecideReviewActivity   = "accord.decide-review"
+	EscalateReviewActivity = "accord.escalate-review"
 )
 
 // Signal and query names.
 const (
-	SignalPause    = "pause"
-	SignalResume   = "resume"
-	SignalSyncNow  = "sync-now"
-	QueryProgress  = "progress"
-	statusRunning  = "running"
-	statusIdle     = "idle"
-	statusPaused   = "paused"
-	statusTripped  = "paused-failures" // paused itself: too many records failed (SyncPageResult.Paused)
-	statusFailing  = "failing"
-	continueEvery  = 200
-	pushBatchLimit = 500
+	SignalPause     = "pause"
+	SignalResume    = "resume"
+	SignalSyncNow   = "sync-now"
+	SignalDecide    = "decide" // a steward's decision on a review case (ReviewDecision)
+	QueryProgress   = "progress"
+	statusRunning   = "running"
+	statusIdle      = "idle"
+	statusPaused    = "paused"
+	statusTripped   = "paused-failures" // paused itself: too many records failed (SyncPageResult.Paused)
+	statusFailing   = "failing"
+	statusOpen      = "open"      // a review case waiting for a steward
+	statusEscalated = "escalated" // … for longer than its escalate_after
+	continueEvery   = 200
+	pushBatchLimit  = 500
 )
 
 // Search attributes: what a workflow is about, never customer data.

@@ -22,13 +22,18 @@ var SearchAttributes = map[string]enumspb.IndexedValueType{
 	SAStatus.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 }
 
-// NewWorker returns a worker on TaskQueue with Accord's workflows and acts registered.
+// NewWorker returns a worker on TaskQueue with Accord's workflows and acts registered; acts
+// start review case workflows through c.
 func NewWorker(c client.Client, acts *Activities) worker.Worker {
 	w := worker.New(c, TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(SyncWorkflow, workflow.RegisterOptions{Name: SyncWorkflowName})
 	w.RegisterWorkflowWithOptions(PushWorkflow, workflow.RegisterOptions{Name: PushWorkflowName})
 	w.RegisterActivityWithOptions(acts.SyncPage, activity.RegisterOptions{Name: SyncPageActivity})
 	w.RegisterActivityWithOptions(acts.PushBatch, activity.RegisterOptions{Name: PushBatchActivity})
+	w.RegisterWorkflowWithOptions(ReviewWorkflow, workflow.RegisterOptions{Name: ReviewWorkflowName})
+	w.RegisterActivityWithOptions(acts.DecideReview, activity.RegisterOptions{Name: DecideReviewActivity})
+	w.RegisterActivityWithOptions(acts.EscalateReview, activity.RegisterOptions{Name: EscalateReviewActivity})
+	acts.client = c // review case workflows are started by the sync that opens the cases
 	return w
 }
 

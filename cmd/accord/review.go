@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/user"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+
+	"github.com/accord-mdm/accord/master"
+	"github.com/accord-mdm/accord/store"
+	"github.com/accord-mdm/accord/workflows"
+)
+
+func reviewCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{Use: "review", Short: "Uncertain matches waiting for a data steward: list, show, merge or reject them"}
+	var all bool
+	var limit int
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List open review cases (--all: decided ones too), oldest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := openStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			status := store.ReviewOpen
+			if all {
+				status = ""
+			}
+			cs, err := s.Read().ListReviews(cmd.Context(), status, limit)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%-5s %-9s %-6s %-10s %-36s %-36s %s\n", "case", "entity", "score", "status", "held record", "candidate", "opened")
+			for _, rc := range cs {
+				st := rc.Status
+				if rc.Escalated && st == store.ReviewOpen {
+					st = "escalated"
+				}
+				fmt.Fprintf(w, "%-5d %-9s %-6.3f %-10s %-36s %-36s %s\n", rc.ID, rc.Entity, rc.Score, st, rc.GoldenID, rc.CandidateID,
+					rc.CreatedAt.Local().Format(time.DateTime))
+			}
+			if len(cs) == 0 {
+				fmt.Fprintln(w, "(no review cases)")
+			}
+			return nil
+		},
+	}
+	list.Flags().BoolVar(&all, "all", false, "decided cases too")
+	list.Flags().IntVar(&limit, "limit", 100, "at most this many cases")
+
+	var asJSON bool
+	show := &cobra.Command{
+		Use:   "show CASE",
+		Short: "Show a case: both records' values side by side and how each rule scored them",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := caseID(args[0])
+			if err != nil {
+				return err
+			}
+			s, err := openStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			v, err := master.DescribeReview(cmd.Context(), s.Read(), id)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(v)
+			}
+			fmt.Fprintf(w, "case %d (%s): score %.3f, %s\n  held record %s (pushed nowhere until decided)\n  candidate   %s\n\n",
+				v.ID, v.Entity, v.Score, v.Status, v.GoldenID, v.CandidateID)
+			fmt.Fprintf(w, "%-14s %-34s %-34s %s\n", "field", "held", "candidate", "similarity")
+			sims := map[string]string{}
+			for _, r := range v.Rules {
+				sims[r.Field] = fmt.Sprintf("%.3f (%s, weight %g)", r.Similarity, r.Compare, r.Weight)
+			}
+			var fields []string
+			for f := range v.Held {
+				fields = append(fields, f)
+			}
+			for f := range v.Candidate {
+				if !slices.Contains(fields, f) {
+					fields = append(fields, f)
+				}
+			}
+			slices.Sort(fields)
+			for _, f := range fields {
+				fmt.Fprintf(w, "%-14s %-34s %-34s %s\n", f, text(v.Held[f]), text(v.Candidate[f]), sims[f])
+			}
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.AddCommand(list, show, decideCmd(g, master.DecideMerge), decideCmd(g, master.DecideReject))
+	return c
+}
+
+func decideCmd(g *globals, action string) *cobra.Command {
+	var by string
+	short := "The held record is the candidate's customer: merge it into the candidate, everywhere"
+	if action == master.DecideReject {
+		short = "Not a match: remember it for the pair and release the held record to the systems"
+	}
+	cmd := &cobra.Command{
+		Use:   action + " CASE",
+		Short: short,
+		Long: short + `. The decision is sent to the case's workflow (review/<entity>/<case>) on the Temporal server
+of --temporal-address (default: the one accord dev runs, 127.0.0.1:7233), which applies it and
+records who decided.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := caseID(args[0])
+			if err != nil {
+				return err
+			}
+			s, err := openStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			rc, err := s.Read().GetReview(cmd.Context(), id)
+			s.Close()
+			if err != nil {
+				return err
+			}
+			if rc.Status != store.ReviewOpen {
+				return fmt.Errorf("case %d is %s already (by %s)", id, rc.Status, rc.DecidedBy)
+			}
+			if by == "" {
+				if u, err := user.Current(); err == nil {
+					by = u.Username
+				}
+			}
+			addr := g.temporalAddress
+			if addr == "" {
+				addr = "127.0.0.1:7233"
+			}
+			c, err := client.DialContext(cmd.Context(), client.Options{HostPort: addr, Namespace: g.namespace})
+			if err != nil {
+				return fmt.Errorf("connect to temporal at %s (is accord dev or a worker running?): %w", addr, err)
+			}
+			defer c.Close()
+			res, err := workflows.SendDecision(cmd.Context(), c, rc.Entity, id, workflows.ReviewDecision{Action: action, By: by})
+			if err != nil {
+				return err
+			}
+			cmd.Printf("case %d: %s (by %s)\n", id, res, by)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&by, "by", "", "who decides, for the audit trail (default: the current user)")
+	return cmd
+}
+
+func caseID(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("case %q is not a number (see accord review list)", s)
+	}
+	return n, nil
+}
+
+func text(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}

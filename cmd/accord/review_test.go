@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/accord-mdm/accord/config/configtest"
+	"github.com/accord-mdm/accord/connectors"
+	"github.com/accord-mdm/accord/connectors/sqltable"
+	"github.com/accord-mdm/accord/runner"
+	"github.com/accord-mdm/accord/store"
+)
+
+// TestReviewMergeReachesEverySystem runs a worker on a real embedded Temporal server over three
+// SQLite systems. The finance system's 华为科技 scores between the thresholds against the ERP's
+// 华为技术: a review case opens, its workflow starts, and the record is created in no other
+// system while held. `accord review merge` decides it; the golden record that results reaches
+// the finance record, and neither the CRM nor the ERP ever gets a duplicate.
+func TestReviewMergeReachesEverySystem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: runs an embedded Temporal server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	at := time.Now().UTC().Add(-time.Minute).Format("2006-01-02T15:04:05.000000Z")
+	dbs := map[string]string{}
+	for sys, row := range map[string]string{
+		"erp":     `('E-1', '深圳市华为技术有限公司', '深圳', '` + at + `')`,
+		"crm":     `('C-1', '华为技术（深圳）有限公司', '深圳', '` + at + `')`,
+		"finance": `('F-2', '华为科技有限公司', '深圳', '` + at + `')`,
+	} {
+		dbs[sys] = filepath.Join(dir, sys+".db")
+		sqliteExec(t, dbs[sys], `CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, city TEXT, updated_at TEXT NOT NULL)`,
+			`INSERT INTO customers VALUES `+row)
+	}
+	files := map[string]string{"golden/customer.yaml": `entity: customer
+fields: {name: {}, city: {}}
+match:
+  blocking:
+    - {kind: name2, of: [{field: name, use: company_name_key, length: 2}]}
+  rules:
+    - {field: name, compare: company_name, weight: 0.7}
+    - {field: city, compare: text, weight: 0.3}
+survivorship:
+  source_priority: [erp, finance, crm]
+`}
+	for sys, db := range dbs {
+		files["systems/"+sys+".yaml"] = `connector: sqltable
+settings: {driver: sqlite, dsn: ` + db + `, tables: {customers: {key: id, updated_at: updated_at}}}
+entities:
+  customer:
+    object: customers
+    poll_interval: 200ms
+    push_interval: 200ms
+    fields:
+      - {golden: name, from: name}
+      - {golden: city, from: city}
+`
+	}
+	cfgDir := configtest.Dir(t, files)
+	database := filepath.Join(dir, "accord.db")
+	port := freeTCPPort(t)
+	node, err := runner.Start(ctx, runner.Options{DataDir: dir, Database: database, Ephemeral: true, FrontendPort: port, UIPort: -1,
+		ConfigDir: cfgDir, Worker: true, Connectors: connectors.Registry{"sqltable": sqltable.New}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Stop()
+	if err := node.StartWorkflows(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+
+	var rc store.ReviewCase
+	waitFor(ctx, t, "a review case with its workflow started", func() bool {
+		cs, err := node.Store.Read().ListReviews(ctx, store.ReviewOpen, 10)
+		if err != nil || len(cs) != 1 || !cs[0].WorkflowStarted {
+			return false
+		}
+		rc = cs[0]
+		return true
+	})
+	time.Sleep(2 * time.Second) // pushes run every 200ms: give them time to (wrongly) create the held record
+	for _, sys := range []string{"erp", "crm"} {
+		if n := countRows(t, dbs[sys]); n != 1 {
+			t.Fatalf("%s holds %d customers while finance's is held for review, want 1", sys, n)
+		}
+	}
+
+	out, err := runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--by", "steward@example.com",
+		"--database", database, "--temporal-address", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil || !strings.Contains(out, fmt.Sprintf("case %d: merge (by steward@example.com)", rc.ID)) {
+		t.Fatalf("review merge: %v\n%s", err, out)
+	}
+	waitFor(ctx, t, "the merged golden name in the finance record", func() bool {
+		return nameOf(t, dbs["finance"], "F-2") == "深圳市华为技术有限公司"
+	})
+	after, err := node.Store.Read().GetReview(ctx, rc.ID)
+	if err != nil || after.Status != store.ReviewMerged || after.DecidedBy != "steward@example.com" {
+		t.Fatalf("case after the decision: %+v, %v", after, err)
+	}
+	time.Sleep(time.Second)
+	for _, sys := range []string{"erp", "crm"} {
+		if n := countRows(t, dbs[sys]); n != 1 {
+			t.Fatalf("%s holds %d customers after the merge, want 1", sys, n)
+		}
+	}
+	if out, err := runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--database", database); err == nil || !strings.Contains(err.Error(), "merged already") {
+		t.Fatalf("deciding twice: %v %s", err, out)
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitFor(ctx context.Context, t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func sqliteExec(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+func countRows(t *testing.T, path string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM customers`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func nameOf(t *testing.T, path, id string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var name sql.NullString
+	_ = db.QueryRow(`SELECT name FROM customers WHERE id = ?`, id).Scan(&name)
+	return name.String
+}
