@@ -26,14 +26,20 @@ type clearWorld struct {
 }
 
 func newClearWorld(t *testing.T) *clearWorld {
+	return newWorld(t, "entity: customer\nfields:\n  name: {}\n  tax_id: {}\n  city: {}\n"+
+		"match:\n  keys:\n    - {kind: tax_id, field: tax_id}\nsurvivorship:\n  source_priority: [erp, crm]\n  default: [source_priority, most_recent]\n")
+}
+
+// newWorld is a CRM and an ERP mapping name, tax_id and city both ways, with the golden model
+// golden, over a fresh SQLite store.
+func newWorld(t *testing.T, golden string) *clearWorld {
 	t.Helper()
 	ctx := context.Background()
 	both := "    direction: both\n    fields:\n      - {golden: name, from: name}\n      - {golden: tax_id, from: tax_id}\n      - {golden: city, from: city}\n"
 	dir := configtest.Dir(t, map[string]string{
-		"golden/customer.yaml": "entity: customer\nfields:\n  name: {}\n  tax_id: {}\n  city: {}\n" +
-			"match:\n  keys:\n    - {kind: tax_id, field: tax_id}\nsurvivorship:\n  source_priority: [erp, crm]\n  default: [source_priority, most_recent]\n",
-		"systems/crm.yaml": "connector: sqltable\nentities:\n  customer:\n    object: accounts\n" + both,
-		"systems/erp.yaml": "connector: sqltable\nentities:\n  customer:\n    object: customers\n" + both,
+		"golden/customer.yaml": golden,
+		"systems/crm.yaml":     "connector: sqltable\nentities:\n  customer:\n    object: accounts\n" + both,
+		"systems/erp.yaml":     "connector: sqltable\nentities:\n  customer:\n    object: customers\n" + both,
 	})
 	cfg, err := config.Load(dir)
 	if err != nil {

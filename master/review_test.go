@@ -1,13 +1,8 @@
 package master_test
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/accord-mdm/accord/config"
-	"github.com/accord-mdm/accord/config/configtest"
 	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
 )
@@ -16,10 +11,7 @@ import (
 // company-name key and on the city; name (weight 0.7) and city (0.3) scored.
 func newFuzzyWorld(t *testing.T) *clearWorld {
 	t.Helper()
-	ctx := context.Background()
-	both := "    direction: both\n    fields:\n      - {golden: name, from: name}\n      - {golden: tax_id, from: tax_id}\n      - {golden: city, from: city}\n"
-	dir := configtest.Dir(t, map[string]string{
-		"golden/customer.yaml": `entity: customer
+	return newWorld(t, `entity: customer
 fields: {name: {}, tax_id: {}, city: {}}
 match:
   keys:
@@ -34,24 +26,7 @@ match:
   review_at: 0.80
 survivorship:
   source_priority: [erp, crm]
-`,
-		"systems/crm.yaml": "connector: sqltable\nentities:\n  customer:\n    object: accounts\n" + both,
-		"systems/erp.yaml": "connector: sqltable\nentities:\n  customer:\n    object: customers\n" + both,
-	})
-	cfg, err := config.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	engine, err := master.NewEngine(cfg, "customer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &clearWorld{t: t, ctx: ctx, s: s, engine: engine, cfg: cfg, now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+`)
 }
 
 func (w *clearWorld) goldenOf(system, id string) string {
