@@ -217,9 +217,17 @@ func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]stri
 	case 1:
 		return ids[0], nil, nil
 	}
-	// UUIDv7 IDs sort by creation time: the oldest golden record survives.
+	// UUIDv7 IDs sort by creation time: the oldest golden record survives. A pair a steward
+	// split or said are different customers is never merged again by a shared key.
 	sort.Strings(ids)
 	for _, other := range ids[1:] {
+		apart, err := tx.NotAMatch(ctx, e.entity, ids[0], other)
+		if err != nil {
+			return "", nil, err
+		}
+		if apart {
+			continue
+		}
 		if err := e.absorb(ctx, tx, ids[0], other); err != nil {
 			return "", nil, err
 		}

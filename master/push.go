@@ -114,7 +114,7 @@ func (e *Engine) PlanPush(ctx context.Context, tx *store.Tx, m *mapping.Mapping,
 		}
 		current := make(map[string]string, len(snap.Fields))
 		for f, fv := range snap.Fields {
-			if !fv.Null {
+			if !fv.Null && !fv.Stale {
 				current[f] = fv.V
 			}
 		}
@@ -194,12 +194,18 @@ func afterWrite(m *mapping.Mapping, before Snapshot, fields map[string]any) Snap
 		}
 		if gf := m.GoldenOf(col); gf != "" {
 			// The system now holds the golden value because we wrote it, not because it asserted
-			// it: no source time, so it never wins "most recent" or takes the lineage.
+			// it: no source time, so it never wins "most recent" or takes the lineage. What the
+			// source asserted itself is kept aside for an unmerge.
+			old, had := snap.Fields[gf]
+			own := old.Own
+			if had && !old.T.IsZero() {
+				own = &FieldValue{V: old.V, Null: old.Null, T: old.T}
+			}
 			if v == nil {
-				snap.Fields[gf] = FieldValue{Null: true} // cleared by us: a clear nobody asserted here
+				snap.Fields[gf] = FieldValue{Null: true, Own: own} // cleared by us: a clear nobody asserted here
 				continue
 			}
-			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v)}
+			snap.Fields[gf] = FieldValue{V: fmt.Sprint(v), Own: own}
 		}
 	}
 	return snap

@@ -25,6 +25,26 @@ type FieldValue struct {
 	V    string    `json:"v"`
 	Null bool      `json:"n,omitempty"`
 	T    time.Time `json:"t"`
+	// Own is what the source itself last asserted, kept when Accord writes over it (V then holds
+	// the written value, T is zero): an unmerge gives the record its own values back.
+	Own *FieldValue `json:"own,omitempty"`
+	// Stale: the system still holds what Accord wrote, not V (an unmerge gave the record its own
+	// value back); the next push writes the field whatever it compares to.
+	Stale bool `json:"s,omitempty"`
+}
+
+// own returns the snapshot as the source asserted it: every value Accord wrote over replaced by
+// the source's own one.
+func (s Snapshot) own() Snapshot {
+	out := Snapshot{Raw: s.Raw, Fields: make(map[string]FieldValue, len(s.Fields))}
+	for f, fv := range s.Fields {
+		if fv.Own != nil {
+			fv = *fv.Own
+			fv.Stale = true
+		}
+		out.Fields[f] = fv
+	}
+	return out
 }
 
 // holds reports whether fv is a value that competes in survivorship.
@@ -76,6 +96,7 @@ func (s Snapshot) update(raw map[string]any, vals mapping.Values, fields []strin
 				next.Fields[f] = old
 			}
 		case had && !old.Null && old.V == v.S:
+			old.Stale = false // the system holds it now
 			next.Fields[f] = old
 		default:
 			next.Fields[f] = FieldValue{V: v.S, T: t}

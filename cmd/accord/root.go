@@ -38,7 +38,9 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&g.database, "database", "", "golden store: a postgres:// URL, or a SQLite file (default <data-dir>/accord.db)")
 	pf.StringVar(&g.temporalAddress, "temporal-address", "", "host:port of an external Temporal frontend (default: run one embedded)")
 	pf.StringVar(&g.namespace, "namespace", "default", "Temporal namespace")
-	root.AddCommand(devCmd(g), demoCmd(g), workerCmd(g), apiCmd(g), statusCmd(g), goldenCmd(g), connectorCmd(g), mappingCmd(), planCmd(), quarantineCmd(g), reviewCmd(g), versionCmd())
+	golden := goldenCmd(g)
+	golden.AddCommand(unmergeCmd(g))
+	root.AddCommand(devCmd(g), demoCmd(g), workerCmd(g), apiCmd(g), statusCmd(g), golden, connectorCmd(g), mappingCmd(), planCmd(), quarantineCmd(g), reviewCmd(g), versionCmd())
 	return root
 }
 
