@@ -24,7 +24,8 @@ import (
 // SQLite systems. The finance system's 华为科技 scores between the thresholds against the ERP's
 // 华为技术: a review case opens, its workflow starts, and the record is created in no other
 // system while held. `accord review merge` decides it; the golden record that results reaches
-// the finance record, and neither the CRM nor the ERP ever gets a duplicate.
+// the finance record, and neither the CRM nor the ERP ever gets a duplicate. Unmerged again,
+// each half reaches every system.
 func TestReviewMergeReachesEverySystem(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs an embedded Temporal server")
@@ -116,6 +117,20 @@ entities:
 	}
 	if out, err := runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--database", database); err == nil || !strings.Contains(err.Error(), "merged already") {
 		t.Fatalf("deciding twice: %v %s", err, out)
+	}
+
+	// The steward was wrong: unmerge. The finance record gets its own name back, and its
+	// customer is created in the ERP and the CRM; the ERP's customer stays as it was.
+	out, err = runAccord(t, "golden", "unmerge", rc.CandidateID, "--contributor", "finance:F-2", "-f", cfgDir, "--by", "steward@example.com",
+		"--database", database)
+	if err != nil || !strings.Contains(out, "finance:F-2 split out of "+rc.CandidateID) {
+		t.Fatalf("golden unmerge: %v\n%s", err, out)
+	}
+	waitFor(ctx, t, "both halves in every system", func() bool {
+		return nameOf(t, dbs["finance"], "F-2") == "华为科技有限公司" && countRows(t, dbs["erp"]) == 2 && countRows(t, dbs["crm"]) == 2
+	})
+	if got := nameOf(t, dbs["erp"], "E-1"); got != "深圳市华为技术有限公司" {
+		t.Fatalf("the ERP's own customer is now %q", got)
 	}
 }
 
