@@ -33,6 +33,9 @@ func (p *printer) summary(r *Report, node *runner.Node) {
 	if s.Merged > 0 {
 		p.line("  golden records merged after a record proved two were one: %d", s.Merged)
 	}
+	if s.Review > 0 {
+		p.line("  records held for a data steward (a similar customer exists): %d — accord review list", s.Review)
+	}
 	if r.UIURL != "" {
 		p.line("\n  Temporal UI: %s/namespaces/default/workflows", r.UIURL)
 	}

@@ -106,8 +106,8 @@ type Scored struct {
 }
 
 // Score compares a record's values with a candidate's: the weighted mean of the similarities of
-// the fields both hold. Fewer than half the weight in common gives no score; a veto rule whose
-// values differ rules the pair out.
+// the fields both hold. Fewer than two rules or half the weight in common gives no score; a veto
+// rule whose values differ rules the pair out.
 func (e *Engine) Score(rec, cand map[string]string) Scored {
 	var s Scored
 	total, have, sum := 0.0, 0.0, 0.0
@@ -127,7 +127,9 @@ func (e *Engine) Score(rec, cand map[string]string) Scored {
 	}
 	switch {
 	case s.Vetoed:
-	case total == 0 || have < total/2 || have == 0:
+	case total == 0 || have < total/2 || len(s.Rules) < 2:
+		// One field alone (a name shared by two companies in two cities, one of which left its
+		// city out) is not evidence enough to merge or to ask.
 		s.Missing = true
 	default:
 		s.Score = round3(sum / have)

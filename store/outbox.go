@@ -26,6 +26,8 @@ const (
 	OutboxClaimed = "claimed"
 	OutboxDone    = "done"
 	OutboxFailed  = "failed"
+	// OutboxHeld is not stored: Stats counts under it the rows of records held for review.
+	OutboxHeld = "held"
 )
 
 // Enqueue asks for golden record goldenID at version to be pushed to system.

@@ -14,7 +14,8 @@ type Stats struct {
 	Contributed int64            // golden records with records from two or more systems
 	Xrefs       map[string]int64 // linked records per system
 	Read        map[string]int64 // distinct records read from each system
-	Outbox      map[string]int64 // outbox rows per status
+	Outbox      map[string]int64 // outbox rows per status; "held" for records held for review
+	Review      int64            // open review cases: records waiting for a steward
 	Quarantined map[string]int64 // open quarantine entries per system
 	Writes      map[string]map[string]int64
 }
@@ -51,11 +52,15 @@ func (t *Tx) Stats(ctx context.Context, entity string) (Stats, error) {
 		s.Read[r.K] = r.V
 	}
 	rows = nil
-	if err := t.selectAll(ctx, &rows, `SELECT status AS k, COUNT(*) AS v FROM outbox WHERE entity = ? GROUP BY status`, entity); err != nil {
+	if err := t.selectAll(ctx, &rows, `SELECT CASE WHEN `+notHeld+` THEN status ELSE '`+OutboxHeld+`' END AS k, COUNT(*) AS v
+		FROM outbox WHERE entity = ? GROUP BY k`, entity); err != nil {
 		return s, fmt.Errorf("count outbox: %w", err)
 	}
 	for _, r := range rows {
 		s.Outbox[r.K] = r.V
+	}
+	if err := t.get(ctx, &s.Review, `SELECT COUNT(*) FROM review_cases WHERE entity = ? AND status = 'open'`, entity); err != nil {
+		return s, fmt.Errorf("count review cases: %w", err)
 	}
 	rows = nil
 	if err := t.selectAll(ctx, &rows, `SELECT system AS k, COUNT(*) AS v FROM quarantine WHERE entity = ? AND status = 'open' GROUP BY system`, entity); err != nil {
@@ -83,10 +88,11 @@ func (t *Tx) Stats(ctx context.Context, entity string) (Stats, error) {
 
 // Quiet reports whether the sync has settled for the given sources (system×entity pairs): no
 // push pending or in flight, and every source caught up with a poll that started after the last
-// push finished — so any echo of our writes has been read back and found unchanged.
+// push finished — so any echo of our writes has been read back and found unchanged. Pushes of
+// records held for review wait for a steward, not for the sync: they do not count.
 func (t *Tx) Quiet(ctx context.Context, entity string, sources []string) (bool, error) {
 	var busy int64
-	if err := t.get(ctx, &busy, `SELECT COUNT(*) FROM outbox WHERE entity = ? AND status IN ('pending', 'claimed')`, entity); err != nil {
+	if err := t.get(ctx, &busy, `SELECT COUNT(*) FROM outbox WHERE entity = ? AND status IN ('pending', 'claimed') AND `+notHeld, entity); err != nil {
 		return false, fmt.Errorf("count pending pushes: %w", err)
 	}
 	if busy > 0 {
@@ -95,7 +101,7 @@ func (t *Tx) Quiet(ctx context.Context, entity string, sources []string) (bool, 
 	var last sql.NullTime
 	var lastStr sql.NullString
 	if t.dialect == SQLite {
-		if err := t.get(ctx, &lastStr, `SELECT MAX(updated_at) FROM outbox WHERE entity = ?`, entity); err != nil {
+		if err := t.get(ctx, &lastStr, `SELECT MAX(updated_at) FROM outbox WHERE entity = ? AND `+notHeld, entity); err != nil {
 			return false, fmt.Errorf("last push: %w", err)
 		}
 		if lastStr.Valid {
@@ -105,7 +111,7 @@ func (t *Tx) Quiet(ctx context.Context, entity string, sources []string) (bool, 
 			}
 			last = sql.NullTime{Time: ts, Valid: true}
 		}
-	} else if err := t.get(ctx, &last, `SELECT MAX(updated_at) FROM outbox WHERE entity = ?`, entity); err != nil {
+	} else if err := t.get(ctx, &last, `SELECT MAX(updated_at) FROM outbox WHERE entity = ? AND `+notHeld, entity); err != nil {
 		return false, fmt.Errorf("last push: %w", err)
 	}
 	for _, system := range sources {
@@ -119,6 +125,9 @@ func (t *Tx) Quiet(ctx context.Context, entity string, sources []string) (bool, 
 	}
 	return true, nil
 }
+
+// notHeld leaves out the outbox rows of golden records held by an open review case.
+const notHeld = `golden_id NOT IN (SELECT golden_id FROM review_cases WHERE status = 'open')`
 
 // CaughtUp reports whether every source has read all it holds.
 func (t *Tx) CaughtUp(ctx context.Context, entity string, sources []string) (bool, error) {

@@ -55,7 +55,11 @@ func statusCmd(g *globals) *cobra.Command {
 				wr := st.Writes[sys]
 				fmt.Fprintf(w, "%-10s %8d %8d %10d %7d %11d\n", sys, wr["created"], wr["updated"], wr["suppressed"], wr["failed"], st.Quarantined[sys])
 			}
-			fmt.Fprintf(w, "\noutbox: %d pending, %d in flight, %d failed\n", st.Outbox[store.OutboxPending], st.Outbox[store.OutboxClaimed], st.Outbox[store.OutboxFailed])
+			fmt.Fprintf(w, "\noutbox: %d pending, %d in flight, %d failed, %d held for review\n", st.Outbox[store.OutboxPending],
+				st.Outbox[store.OutboxClaimed], st.Outbox[store.OutboxFailed], st.Outbox[store.OutboxHeld])
+			if st.Review > 0 {
+				fmt.Fprintf(w, "review: %d open case(s) waiting for a data steward (accord review list)\n", st.Review)
+			}
 			return nil
 		},
 	}
