@@ -68,7 +68,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("reset demo directory: %w", err)
 	}
 	cfgDir := filepath.Join(dir, "config")
-	if err := writeConfig(cfgDir); err != nil {
+	if err := WriteConfig(cfgDir); err != nil {
 		return nil, err
 	}
 	if err := os.Setenv("ACCORD_DEMO_DIR", dir); err != nil {
@@ -162,7 +162,9 @@ func (o *Options) defaults() {
 	}
 }
 
-func writeConfig(dir string) error {
+// WriteConfig writes the demo's configuration directory (golden/, systems/) into dir. Its
+// systems read the SQLite files of $ACCORD_DEMO_DIR.
+func WriteConfig(dir string) error {
 	return fs.WalkDir(examples.Demo, "demo", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -4,8 +4,8 @@
 //
 // The data is built so that an exact-key matcher can be checked against the truth: after
 // normalisation (tax ID trimmed and upper-cased; email NFKC and lower-cased; phone as E.164)
-// every two rows of one company are linked through a chain of shared tax IDs, emails or phones,
-// and no two companies share any such value.
+// every two rows of one company are linked through a chain of shared tax IDs, emails or phones
+// (unless Options.Unlinked), and no two companies share any such value.
 package generate
 
 import (
@@ -38,6 +38,11 @@ type Options struct {
 	// Now is the reference time; every updated_at lies in the 90 days before it. Default
 	// time.Now(), which makes the output differ from run to run.
 	Now time.Time
+	// Unlinked leaves out the keys added so that every copy of a company shares a tax ID, e-mail
+	// or phone with another: copies may then be linked by nothing but a similar name, city or
+	// phone, as in real systems. It tests fuzzy matching; Truth.Companies still counts companies.
+	// The same Seed draws the same companies and values either way.
+	Unlinked bool
 }
 
 // Truth is the ground truth about the generated rows.
@@ -77,7 +82,7 @@ func Generate(ctx context.Context, opts Options) (Truth, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return Truth{}, fmt.Errorf("create demo directory: %w", err)
 	}
-	ds := build(rand.New(rand.NewPCG(opts.Seed, seedStream)), n, now)
+	ds := build(rand.New(rand.NewPCG(opts.Seed, seedStream)), n, now, !opts.Unlinked)
 	if err := ctx.Err(); err != nil {
 		return Truth{}, fmt.Errorf("generate demo data: %w", err)
 	}

@@ -80,7 +80,7 @@ const (
 
 // drawKeys decides which keys each copy of c carries and then adds keys until the copies are
 // connected through shared keys; see connect. Copies of absent systems stay empty.
-func drawKeys(r *rand.Rand, c *company) [numSystems]keySet {
+func drawKeys(r *rand.Rand, c *company, linked bool) [numSystems]keySet {
 	// Probability in percent that a copy carries tax ID, email, phone.
 	odds := [numSystems][3]int{crm: {15, 85, 80}, erp: {85, 65, 70}, finance: {95, 90, 45}}
 	var keys [numSystems]keySet
@@ -106,6 +106,9 @@ func drawKeys(r *rand.Rand, c *company) [numSystems]keySet {
 				keys[s] = keyEmail
 			}
 		}
+	}
+	if !linked {
+		return keys
 	}
 	// The demo edits the CRM phone of a company held everywhere; its CRM copy must stay linked
 	// by something other than the phone.

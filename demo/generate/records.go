@@ -26,7 +26,7 @@ type dataset struct {
 
 // build draws n companies and renders their rows. Everything comes from r, in a fixed order,
 // so the result depends only on r's seed, n and now.
-func build(r *rand.Rand, n int, now time.Time) dataset {
+func build(r *rand.Rand, n int, now time.Time, linked bool) dataset {
 	v := newVocab()
 	seen := &uniqueKeys{
 		taxIDs:  make(map[string]struct{}, n),
@@ -44,7 +44,7 @@ func build(r *rand.Rand, n int, now time.Time) dataset {
 	overlapping := 0
 	for i := range companies {
 		c := &companies[i]
-		keys := drawKeys(r, c)
+		keys := drawKeys(r, c, linked)
 		held := 0
 		for s := range numSystems {
 			if c.member[s] {
