@@ -160,7 +160,7 @@ func assertion(ct Contribution, field string, winner bool) Assertion {
 	}
 	switch {
 	case fv.T.IsZero():
-		a.Note = "no source time (a value Accord wrote, or a replay): never wins most_recent"
+		a.Note = "no source time (a value Accord wrote): never wins most_recent"
 	case !plausible(fv.T):
 		t := fv.T.UTC()
 		a.SourceTime = &t
