@@ -200,11 +200,15 @@ func reason(model *config.Golden, field string, c Choice, steps []Step, contribs
 	if plausible(c.SourceTime) {
 		at = " at " + stamp(c.SourceTime)
 	}
-	holders, clearers := 0, []string{}
+	holders, clearers, undated := 0, []string{}, []string{}
 	for _, ct := range contribs {
-		if fv, ok := ct.Fields[field]; ok && fv.holds() {
+		fv, ok := ct.Fields[field]
+		switch {
+		case ok && fv.holds():
 			holders++
-		} else if ok && fv.Null {
+		case ok && fv.Null && fv.T.IsZero():
+			undated = append(undated, ct.System+" "+ct.ExternalID)
+		case ok && fv.Null:
 			clearers = append(clearers, ct.System+" "+ct.ExternalID)
 		}
 	}
@@ -230,6 +234,9 @@ func reason(model *config.Golden, field string, c Choice, steps []Step, contribs
 		}
 		if len(clearers) > 0 {
 			b.WriteString("; the clear by " + strings.Join(clearers, ", ") + " does not count: only a system that decides this field may clear it")
+		}
+		if len(undated) > 0 {
+			b.WriteString("; the clear by " + strings.Join(undated, ", ") + " has no source time (Accord wrote it) and asserts nothing")
 		}
 		return b.String()
 	case RuleTie:

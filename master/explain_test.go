@@ -83,7 +83,14 @@ func newExplainWorld(t *testing.T) *explainWorld {
 // read ingests one record of system, a minute after the previous read.
 func (w *explainWorld) read(system, id string, fields map[string]any) {
 	w.t.Helper()
+	w.ingest(system, connectors.Record{ID: id, Fields: fields})
+}
+
+// ingest ingests rec of system, dated a minute after the previous read.
+func (w *explainWorld) ingest(system string, rec connectors.Record) {
+	w.t.Helper()
 	w.now = w.now.Add(time.Minute)
+	rec.UpdatedAt = w.now
 	_, b, err := w.cfg.Binding(system, "customer")
 	if err != nil {
 		w.t.Fatal(err)
@@ -92,7 +99,6 @@ func (w *explainWorld) read(system, id string, fields map[string]any) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	rec := connectors.Record{ID: id, UpdatedAt: w.now, Fields: fields}
 	if err := w.s.InTx(w.ctx, func(tx *store.Tx) error {
 		_, err := w.engine.Ingest(w.ctx, tx, m, system, b, []connectors.Record{rec}, nil)
 		return err
@@ -187,6 +193,32 @@ func TestExplain(t *testing.T) {
 	for _, f := range ex.Fields {
 		if f.Field == "name" && (f.Value != "Acme" || !strings.Contains(f.Stale, `the golden record holds "Acme Co., Ltd.", these rules choose "Acme"`)) {
 			t.Errorf("name under a CRM-first rule: %+v", f)
+		}
+	}
+
+	// A second CRM record linked and then deleted there no longer counts; a golden record merged
+	// into this one is explained as this one.
+	w.read("crm", "C-2", map[string]any{"name": "Acme Trading", "tax_id": "T1"})
+	w.ingest("crm", connectors.Record{ID: "C-2", Deleted: true})
+	if err := w.s.InTx(w.ctx, func(tx *store.Tx) error {
+		old := &store.Golden{ID: "old", Entity: "customer", Version: 1, FieldsJSON: []byte(`{}`), CreatedAt: w.now, UpdatedAt: w.now}
+		if err := tx.SaveGolden(w.ctx, old, 0, "test", nil); err != nil {
+			return err
+		}
+		return tx.MarkMerged(w.ctx, "old", id, w.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err = master.Explain(w.ctx, w.s.Read(), w.cfg.Golden, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.ID != id || ex.Requested != "old" || len(ex.Unlinked) != 1 || ex.Unlinked[0].ExternalID != "C-2" {
+		t.Fatalf("explain of a merged-away record: %+v", ex)
+	}
+	for _, f := range ex.Fields {
+		if len(f.Assertions) != 3 || f.Stale != "" {
+			t.Errorf("%s: the deleted CRM record counts: %+v", f.Field, f)
 		}
 	}
 }
