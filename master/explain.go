@@ -194,7 +194,7 @@ func describeStored(stored map[string]any, field string) string {
 }
 
 // reason says in words why c was chosen.
-func reason(model *config.Golden, field string, c Choice, steps []Step, contribs []Contribution) string {
+func reason(model *config.Golden, field string, c Choice, steps []step, contribs []Contribution) string {
 	who := c.System + " " + c.ExternalID
 	at := ""
 	if plausible(c.SourceTime) {
@@ -265,7 +265,7 @@ func reason(model *config.Golden, field string, c Choice, steps []Step, contribs
 	return b.String()
 }
 
-func strategyList(steps []Step) string {
+func strategyList(steps []step) string {
 	names := make([]string, len(steps))
 	for i, s := range steps {
 		names[i] = s.Strategy.String()

@@ -54,8 +54,8 @@ func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 	return out
 }
 
-// Step is one strategy survivorship applied to a field's candidate values, for explaining.
-type Step struct {
+// step is one strategy survivorship applied to a field's candidate values, for explaining.
+type step struct {
 	// Strategy as applied: a source_priority without its own list carries the entity's.
 	Strategy config.Strategy
 	// Before and After count the candidate values (one per system record) it was given and kept.
@@ -64,7 +64,7 @@ type Step struct {
 
 // surviveField decides one field: the choice, the strategies applied on the way, and false when
 // no contribution holds a value or a clear.
-func surviveField(model *config.Golden, field string, contribs []Contribution) (Choice, []Step, bool) {
+func surviveField(model *config.Golden, field string, contribs []Contribution) (Choice, []step, bool) {
 	var cands, clears []Choice
 	for _, c := range contribs {
 		fv, ok := c.Fields[field]
@@ -98,14 +98,14 @@ func surviveField(model *config.Golden, field string, contribs []Contribution) (
 		return cands[i].ExternalID < cands[j].ExternalID
 	})
 	rule := RuleAllAgree
-	var steps []Step
+	var steps []step
 	if !sameValue(cands) {
 		rule = RuleTie
 		for _, st := range model.Strategies(field) {
 			st = resolve(st, model)
 			before := len(cands)
 			cands = narrow(st, cands)
-			steps = append(steps, Step{Strategy: st, Before: before, After: len(cands)})
+			steps = append(steps, step{Strategy: st, Before: before, After: len(cands)})
 			if sameValue(cands) {
 				rule = st.Name
 				break
