@@ -41,11 +41,7 @@ func (c *Config) validate() []error {
 				errs = append(errs, g.src.errorf(path, "field %s: values are for enum fields", name))
 			}
 		}
-		for f := range g.Survivorship.Fields {
-			if _, ok := g.Fields[f]; !ok {
-				errs = append(errs, g.src.errorf([]any{"survivorship", "fields", f}, "survivorship for unknown field %q", f))
-			}
-		}
+		errs = append(errs, c.validateSurvivorship(g)...)
 	}
 	for _, name := range c.SystemNames() {
 		s := c.Systems[name]
@@ -202,4 +198,53 @@ func (c *Config) lookupProblems(s *System, f FieldMap) []string {
 		out = append(out, "a lookup resolves a from/to field, not an expression's result")
 	}
 	return out
+}
+
+// validateSurvivorship checks that survivorship rules name golden fields and configured
+// systems, each system once per ranking, and that a source_priority without its own list has
+// the entity's ranking to use.
+func (c *Config) validateSurvivorship(g *Golden) []error {
+	var errs []error
+	sv := g.Survivorship
+	// systems checks one ranking (or a trusted source) at path.
+	systems := func(path []any, what string, names []string, list bool) {
+		seen := map[string]bool{}
+		for i, name := range names {
+			at := path
+			if list {
+				at = append(slices.Clone(path), i)
+			}
+			switch {
+			case c.Systems[name] == nil:
+				errs = append(errs, g.src.errorf(at, "%s: %q is not a configured system (systems: %v)", what, name, c.SystemNames()))
+			case seen[name]:
+				errs = append(errs, g.src.errorf(at, "%s: %q is listed twice", what, name))
+			}
+			seen[name] = true
+		}
+	}
+	systems([]any{"survivorship", "source_priority"}, "survivorship.source_priority", sv.SourcePriority, true)
+	strategies := func(path []any, where string, sts []Strategy) {
+		for i, st := range sts {
+			at := append(slices.Clone(path), i)
+			switch st.Name {
+			case StrategySourcePriority:
+				if len(st.Priority) == 0 && len(sv.SourcePriority) == 0 {
+					errs = append(errs, g.src.errorf(at, "%s: source_priority without a list and no survivorship.source_priority to use: it would decide nothing", where))
+				}
+				systems(append(at, StrategySourcePriority), where+": source_priority", st.Priority, true)
+			case StrategyTrustedSource:
+				systems(append(at, StrategyTrustedSource), where+": trusted_source", []string{st.System}, false)
+			}
+		}
+	}
+	strategies([]any{"survivorship", "default"}, "survivorship.default", sv.Default)
+	for _, f := range slices.Sorted(maps.Keys(sv.Fields)) {
+		path := []any{"survivorship", "fields", f}
+		if _, ok := g.Fields[f]; !ok {
+			errs = append(errs, g.src.errorf(path, "survivorship for unknown field %q", f))
+		}
+		strategies(path, "survivorship.fields."+f, sv.Fields[f])
+	}
+	return errs
 }

@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/mapping"
 	"github.com/accord-mdm/accord/store"
 )
+
+// replayTime is the source time of a replayed record: a placeholder, which never wins.
+var replayTime = time.Unix(1, 0).UTC()
 
 // newCreatePrefix marks the external ID of a quarantined create, which has none yet; what
 // follows it is the create key, the golden ID (see pushFailed).
@@ -39,7 +43,9 @@ func (e *Engine) Replay(ctx context.Context, tx *store.Tx, m *mapping.Mapping, b
 		if err := dec.Decode(&fields); err != nil {
 			return false, fmt.Errorf("quarantine entry %d: raw input: %w", q.ID, err)
 		}
-		res, err := e.Ingest(ctx, tx, m, q.System, b, []connectors.Record{{ID: q.ExternalID, Fields: fields}}, tables)
+		// The entry keeps no source time: a placeholder one (before 1971) makes its values lose
+		// every "most recent" contest, as a zero time would be taken for "now".
+		res, err := e.Ingest(ctx, tx, m, q.System, b, []connectors.Record{{ID: q.ExternalID, Fields: fields, UpdatedAt: replayTime}}, tables)
 		if err != nil {
 			return false, err
 		}

@@ -2,7 +2,9 @@ package master
 
 import (
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accord-mdm/accord/config"
 )
@@ -33,65 +35,105 @@ var (
 
 // Survive computes the golden value of every field from the contributions. Only non-empty values
 // compete, so a source without a value never blanks a field, and an explicit clear (a source
-// removed a value it held) empties the field only where that source decides it: it ranks first
-// under a leading source_priority among the systems holding a value or a clear, or every source
-// that held a value cleared it. Under most_recent a clear never wins: any source may blank a
-// field by accident, so only an authoritative one may do it on purpose. Strategies narrow the candidates in
-// order; the first that leaves one value decides and is recorded as the rule ("all agree" when
-// every source holds the same value). Ties that no strategy breaks go to the most recent
-// assertion, then the lowest system name and external ID, so the result is deterministic.
+// removed a value it held) empties the field only where that source decides it: under a leading
+// source_priority it ranks first among the systems holding a value or a clear, under a leading
+// trusted_source it is the trusted system and no record of it holds a value, or every source that
+// held a value cleared it. Under any other leading strategy a clear never wins: any source may
+// blank a field by accident, so only an authoritative one may do it on purpose. Strategies narrow
+// the candidates in order; the first that leaves one value decides and is recorded as the rule
+// ("all agree" when every source holds the same value). Ties that no strategy breaks go to the
+// most recent assertion, then the lowest system name and external ID, so the result is
+// deterministic.
 func Survive(model *config.Golden, contribs []Contribution) map[string]Choice {
 	out := map[string]Choice{}
 	for field := range model.Fields {
-		var cands, clears []Choice
-		for _, c := range contribs {
-			fv, ok := c.Fields[field]
-			switch {
-			case !ok:
-			case fv.holds():
-				cands = append(cands, Choice{Value: fv.V, System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T})
-			case fv.Null:
-				clears = append(clears, Choice{System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T, Cleared: true})
-			}
-		}
-		if len(cands) == 0 {
-			if len(clears) > 0 {
-				out[field] = lastClear(clears)
-			}
-			continue
-		}
-		if c, ok := authoritativeClear(model, field, cands, clears); ok {
+		if c, _, ok := surviveField(model, field, contribs); ok {
 			out[field] = c
-			continue
 		}
-		// Most recent plausible assertion first, so that when sources agree the lineage names the
-		// one that said it last; then by system and record for determinism.
-		sort.Slice(cands, func(i, j int) bool {
-			ti, tj := plausibleTime(cands[i].SourceTime), plausibleTime(cands[j].SourceTime)
-			if !ti.Equal(tj) {
-				return ti.After(tj)
-			}
-			if cands[i].System != cands[j].System {
-				return cands[i].System < cands[j].System
-			}
-			return cands[i].ExternalID < cands[j].ExternalID
-		})
-		rule := "all agree"
-		if !sameValue(cands) {
-			rule = "tie: first by system"
-			for _, st := range model.Strategies(field) {
-				cands = narrow(st, model, cands)
-				if sameValue(cands) {
-					rule = st.Name
-					break
-				}
-			}
-		}
-		win := cands[0]
-		win.Rule = rule
-		out[field] = win
 	}
 	return out
+}
+
+// step is one strategy survivorship applied to a field's candidate values, for explaining.
+type step struct {
+	// Strategy as applied: a source_priority without its own list carries the entity's.
+	Strategy config.Strategy
+	// Before and After count the candidate values (one per system record) it was given and kept.
+	Before, After int
+}
+
+// surviveField decides one field: the choice, the strategies applied on the way, and false when
+// no contribution holds a value or a clear.
+func surviveField(model *config.Golden, field string, contribs []Contribution) (Choice, []step, bool) {
+	var cands, clears []Choice
+	for _, c := range contribs {
+		fv, ok := c.Fields[field]
+		switch {
+		case !ok:
+		case fv.holds():
+			cands = append(cands, Choice{Value: fv.V, System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T})
+		case fv.Null:
+			clears = append(clears, Choice{System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T, Cleared: true})
+		}
+	}
+	if len(cands) == 0 {
+		if len(clears) > 0 {
+			return lastClear(clears), nil, true
+		}
+		return Choice{}, nil, false
+	}
+	if c, ok := authoritativeClear(model, field, cands, clears); ok {
+		return c, nil, true
+	}
+	// Most recent plausible assertion first, so that when sources agree the lineage names the
+	// one that said it last; then by system and record for determinism.
+	sort.Slice(cands, func(i, j int) bool {
+		ti, tj := plausibleTime(cands[i].SourceTime), plausibleTime(cands[j].SourceTime)
+		if !ti.Equal(tj) {
+			return ti.After(tj)
+		}
+		if cands[i].System != cands[j].System {
+			return cands[i].System < cands[j].System
+		}
+		return cands[i].ExternalID < cands[j].ExternalID
+	})
+	rule := RuleAllAgree
+	var steps []step
+	if !sameValue(cands) {
+		rule = RuleTie
+		for _, st := range model.Strategies(field) {
+			st = resolve(st, model)
+			before := len(cands)
+			cands = narrow(st, cands)
+			steps = append(steps, step{Strategy: st, Before: before, After: len(cands)})
+			if sameValue(cands) {
+				rule = st.Name
+				break
+			}
+		}
+	}
+	win := cands[0]
+	win.Rule = rule
+	return win, steps, true
+}
+
+// Rules recorded in the lineage besides the strategy names (config.Strategy*).
+const (
+	// RuleAllAgree: every source holding a value holds the same one.
+	RuleAllAgree = "all agree"
+	// RuleTie: no strategy told the values apart; the latest assertion won, then the lowest
+	// system name and record ID.
+	RuleTie = "tie: first by system"
+	// RuleAllCleared: no source holds a value and at least one cleared it.
+	RuleAllCleared = "cleared: no source holds a value"
+)
+
+// resolve gives a source_priority without its own list the entity's ranking.
+func resolve(st config.Strategy, model *config.Golden) config.Strategy {
+	if st.Name == config.StrategySourcePriority && len(st.Priority) == 0 {
+		st.Priority = model.Survivorship.SourcePriority
+	}
+	return st
 }
 
 // lastClear is the choice when no source holds a value and some cleared it: the latest clear.
@@ -102,21 +144,28 @@ func lastClear(clears []Choice) Choice {
 			win = c
 		}
 	}
-	win.Rule = "cleared: no source holds a value"
+	win.Rule = RuleAllCleared
 	return win
 }
 
-// authoritativeClear reports the clear that decides field: one by the system that ranks first,
-// under the field's leading source_priority, among those holding a value or having cleared it.
+// authoritativeClear reports the clear that decides field. Under a leading source_priority that
+// is a clear by the system ranking first among those holding a value or having cleared it; under
+// a leading trusted_source, a clear by the trusted system when none of its records holds a value.
 // Clears Accord wrote itself (no source time) assert nothing and are passed over.
 func authoritativeClear(model *config.Golden, field string, cands, clears []Choice) (Choice, bool) {
 	sts := model.Strategies(field)
-	if len(clears) == 0 || len(sts) == 0 || sts[0].Name != "source_priority" {
+	if len(clears) == 0 || len(sts) == 0 {
 		return Choice{}, false
 	}
-	prio := sts[0].Priority
-	if len(prio) == 0 {
-		prio = model.Survivorship.SourcePriority
+	lead := resolve(sts[0], model)
+	var prio []string
+	switch lead.Name {
+	case config.StrategySourcePriority:
+		prio = lead.Priority
+	case config.StrategyTrustedSource:
+		prio = []string{lead.System}
+	default:
+		return Choice{}, false
 	}
 	for _, sys := range prio {
 		for _, c := range cands {
@@ -126,7 +175,11 @@ func authoritativeClear(model *config.Golden, field string, cands, clears []Choi
 		}
 		for _, c := range clears {
 			if c.System == sys && !c.SourceTime.IsZero() {
-				c.Rule = "source_priority: " + sys + " ranks first and cleared it"
+				if lead.Name == config.StrategyTrustedSource {
+					c.Rule = "trusted_source: " + sys + " is trusted and cleared it"
+				} else {
+					c.Rule = "source_priority: " + sys + " ranks first and cleared it"
+				}
 				return c, true
 			}
 		}
@@ -143,44 +196,62 @@ func sameValue(cs []Choice) bool {
 	return true
 }
 
-func narrow(st config.Strategy, model *config.Golden, cands []Choice) []Choice {
+// narrow keeps the candidates strategy st prefers, in their order; a strategy that cannot tell
+// them apart keeps them all.
+func narrow(st config.Strategy, cands []Choice) []Choice {
 	switch st.Name {
-	case "source_priority":
-		prio := st.Priority
-		if len(prio) == 0 {
-			prio = model.Survivorship.SourcePriority
-		}
-		for _, sys := range prio {
-			var keep []Choice
-			for _, c := range cands {
-				if c.System == sys {
-					keep = append(keep, c)
-				}
-			}
-			if len(keep) > 0 {
+	case config.StrategySourcePriority:
+		for _, sys := range st.Priority {
+			if keep := ofSystem(cands, sys); len(keep) > 0 {
 				return keep
 			}
 		}
-		return cands
-	case "most_recent":
+	case config.StrategyTrustedSource:
+		if keep := ofSystem(cands, st.System); len(keep) > 0 {
+			return keep
+		}
+	case config.StrategyMostRecent:
 		var best time.Time
 		for _, c := range cands {
 			if plausible(c.SourceTime) && c.SourceTime.After(best) {
 				best = c.SourceTime
 			}
 		}
-		if best.IsZero() {
-			return cands
+		if !best.IsZero() {
+			return filter(cands, func(c Choice) bool { return c.SourceTime.Equal(best) })
 		}
-		var keep []Choice
+	case config.StrategyMostComplete:
+		best := 0
 		for _, c := range cands {
-			if c.SourceTime.Equal(best) {
-				keep = append(keep, c)
-			}
+			best = max(best, Completeness(c.Value))
 		}
-		return keep
+		return filter(cands, func(c Choice) bool { return Completeness(c.Value) == best })
+	case config.StrategyNonEmpty:
+		// The candidates are in tie-break order: the first that is not blank decides.
+		if keep := filter(cands, func(c Choice) bool { return strings.TrimSpace(c.Value) != "" }); len(keep) > 0 {
+			return keep[:1]
+		}
 	}
 	return cands
+}
+
+// Completeness is what most_complete compares: the number of Unicode code points (runes) of v
+// after trimming leading and trailing white space, so 深圳市示例科技有限公司 counts 11 and
+// "Acme Co., Ltd." 14.
+func Completeness(v string) int { return utf8.RuneCountInString(strings.TrimSpace(v)) }
+
+func ofSystem(cands []Choice, sys string) []Choice {
+	return filter(cands, func(c Choice) bool { return c.System == sys })
+}
+
+func filter(cands []Choice, keep func(Choice) bool) []Choice {
+	var out []Choice
+	for _, c := range cands {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func plausible(t time.Time) bool { return t.After(sentinelBefore) && t.Before(sentinelAfter) }

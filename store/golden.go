@@ -172,3 +172,64 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+// GoldenVersion is one row of a golden record's append-only history: the fields as they stood
+// at that version and why the version was written.
+type GoldenVersion struct {
+	GoldenID   string    `db:"golden_id"`
+	Version    int64     `db:"version"`
+	FieldsJSON []byte    `db:"fields"`
+	Reason     string    `db:"reason"`
+	ChangedAt  time.Time `db:"changed_at"`
+}
+
+// Fields decodes the version's fields.
+func (v *GoldenVersion) Fields() (map[string]any, error) {
+	return decodeObject(v.FieldsJSON)
+}
+
+// GoldenVersions returns the history of golden record id, oldest version first; none (and no
+// error) for an unknown ID.
+func (t *Tx) GoldenVersions(ctx context.Context, id string) ([]GoldenVersion, error) {
+	var vs []GoldenVersion
+	err := t.selectAll(ctx, &vs, `SELECT golden_id, version, fields, reason, changed_at FROM golden_versions
+		WHERE golden_id = ? ORDER BY version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("history of golden record %s: %w", id, err)
+	}
+	return vs, nil
+}
+
+// LineageHistory returns the lineage of every version of a golden record, by version and field.
+func (t *Tx) LineageHistory(ctx context.Context, goldenID string) ([]LineageEntry, error) {
+	var ls []LineageEntry
+	err := t.selectAll(ctx, &ls, `SELECT golden_id, version, field, system, external_id, source_updated_at, rule FROM lineage
+		WHERE golden_id = ? ORDER BY version, field`, goldenID)
+	if err != nil {
+		return nil, fmt.Errorf("lineage history of %s: %w", goldenID, err)
+	}
+	return ls, nil
+}
+
+// ConfigVersion is a configuration a worker ran with, as SaveConfigVersion recorded it.
+type ConfigVersion struct {
+	Version   int64     `db:"version"`
+	Hash      string    `db:"hash"`
+	Content   []byte    `db:"content"`
+	AppliedAt time.Time `db:"applied_at"`
+}
+
+// LatestConfigVersion returns the configuration recorded last (the highest version), or
+// ErrNotFound when no worker has recorded one. A configuration seen before keeps its number, so
+// after a return to an earlier configuration this is not the one running.
+func (t *Tx) LatestConfigVersion(ctx context.Context) (*ConfigVersion, error) {
+	var v ConfigVersion
+	err := t.get(ctx, &v, `SELECT version, hash, content, applied_at FROM config_versions ORDER BY version DESC LIMIT 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("recorded configuration: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest configuration version: %w", err)
+	}
+	return &v, nil
+}

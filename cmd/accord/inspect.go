@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
 )
@@ -111,17 +114,170 @@ func goldenCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(v)
+				return printJSON(cmd, v)
 			}
 			printView(cmd, v)
 			return nil
 		},
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.AddCommand(list, show)
+	c.AddCommand(list, show, explainCmd(g), historyCmd(g))
 	return c
+}
+
+func explainCmd(g *globals) *cobra.Command {
+	var configDir string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "explain ID",
+		Short: "Say why a golden record holds each value: the rule in words and what every linked record says",
+		Long: `For each field: the golden value, the survivorship rule that chose it in words, and every
+linked record's assertion (a value, empty, cleared or silent, with its source time), the winner
+marked with *. The rules are those of the configuration in -f DIR, or else of the configuration
+the worker recorded last in the store. The choice is worked out anew from the linked records; a
+field whose stored value these rules would not choose (it was computed under other rules and has
+not changed since) says so.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := openStore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			models, rules, err := survivorshipRules(ctx, s.Read(), configDir)
+			if err != nil {
+				return err
+			}
+			ex, err := master.Explain(ctx, s.Read(), models, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd, struct {
+					Rules string `json:"rules"`
+					*master.Explanation
+				}{rules, ex})
+			}
+			printExplanation(cmd, ex, rules)
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&configDir, "config", "f", "", "configuration directory whose rules to explain with (default: the configuration the worker recorded last)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+// survivorshipRules returns the golden models to explain with and says where they come from:
+// the configuration in dir, or the one a worker recorded last.
+func survivorshipRules(ctx context.Context, tx *store.Tx, dir string) (map[string]*config.Golden, string, error) {
+	if dir != "" {
+		cfg, err := config.Load(dir)
+		if err != nil {
+			return nil, "", fmt.Errorf("configuration %s: %w", dir, err)
+		}
+		return cfg.Golden, fmt.Sprintf("configuration %s (version %s)", dir, cfg.Hash), nil
+	}
+	cv, err := tx.LatestConfigVersion(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", fmt.Errorf("no worker has recorded its configuration in this store: pass -f DIR: %w", err)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	models, err := master.ModelsFromRecorded(cv.Content)
+	if err != nil {
+		return nil, "", fmt.Errorf("configuration version %d: %w", cv.Version, err)
+	}
+	return models, fmt.Sprintf("configuration version %d (%s), recorded last by a worker on %s", cv.Version, cv.Hash,
+		cv.AppliedAt.UTC().Format("2006-01-02 15:04 UTC")), nil
+}
+
+func printExplanation(cmd *cobra.Command, ex *master.Explanation, rules string) {
+	w := cmd.OutOrStdout()
+	if ex.Requested != "" {
+		fmt.Fprintf(w, "%s was merged into %s; explaining %s\n", ex.Requested, ex.ID, ex.ID)
+	}
+	fmt.Fprintf(w, "golden %s %s  version %d\nrules: %s\n* marks the record whose value the golden record holds\n", ex.Entity, ex.ID, ex.Version, rules)
+	for _, f := range ex.Fields {
+		value := fmt.Sprintf("%q", f.Value)
+		if f.State != master.StateValue {
+			value = "(" + f.State + ")"
+		}
+		fmt.Fprintf(w, "\n%s = %s\n  why:   %s\n  rules: %s\n", f.Field, value, f.Reason, strings.Join(f.Strategies, ", "))
+		if f.Stale != "" {
+			fmt.Fprintf(w, "  NOTE:  %s\n", f.Stale)
+		}
+		for _, a := range f.Assertions {
+			mark := " "
+			if a.Winner {
+				mark = "*"
+			}
+			said := a.State
+			if a.State == master.StateValue {
+				said = fmt.Sprintf("%q", a.Value)
+			}
+			when := ""
+			if a.SourceTime != nil {
+				when = a.SourceTime.Format("2006-01-02 15:04:05 UTC")
+			}
+			if a.Note != "" {
+				when = strings.TrimSpace(when + " (" + a.Note + ")")
+			}
+			line := fmt.Sprintf("  %s %-10s %-12s %-34s %s", mark, a.System, a.ExternalID, said, when)
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
+		}
+	}
+	for _, u := range ex.Unlinked {
+		fmt.Fprintf(w, "\nnot counted: %s %s (deleted there)\n", u.System, u.ExternalID)
+	}
+}
+
+func historyCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "history ID",
+		Short: "List a golden record's versions: when, why, and each field's change (old → new) with its source",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := openStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			h, err := master.LoadHistory(cmd.Context(), s.Read(), args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd, h)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "golden %s %s: %d version(s)\n", h.Entity, h.ID, len(h.Versions))
+			if h.MergedInto != "" {
+				fmt.Fprintf(w, "merged into %s: its history goes on there\n", h.MergedInto)
+			}
+			for _, v := range h.Versions {
+				fmt.Fprintf(w, "\nv%d  %s  %s\n", v.Version, v.At.Format("2006-01-02 15:04:05 UTC"), v.Reason)
+				for _, c := range v.Changes {
+					src := ""
+					if c.System != "" {
+						src = fmt.Sprintf("  (%s %s: %s)", c.System, c.ExternalID, c.Rule)
+					}
+					fmt.Fprintf(w, "  %-14s %s → %s%s\n", c.Field, c.Old, c.New, src)
+				}
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func printJSON(cmd *cobra.Command, v any) error {
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func printView(cmd *cobra.Command, v *master.View) {
