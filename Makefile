@@ -23,7 +23,7 @@ lint:
 	$(GO) vet ./...
 	gofmt -l .
 
-# Every section of docs/BENCHMARKS.md (~25 minutes on 2 cores); BENCH=boundary,sync,mapping runs the short ones.
+# Every section of docs/BENCHMARKS.md (~25 minutes on 2 cores); BENCH=boundary,sync,mapping,matching runs the short ones.
 BENCH ?= all
 bench:
 	$(GO) run ./cmd/accord-bench -out docs/BENCHMARKS.md -only $(BENCH)

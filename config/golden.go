@@ -84,7 +84,9 @@ type MatchRule struct {
 	Field string `yaml:"field"`
 	// Compare is company_name (Jaro-Winkler over company-name keys, legal forms and regions
 	// removed), text (Jaro-Winkler over match keys), exact (match keys equal), phone (E.164
-	// equal; same last 8 digits 0.8) or email (keys equal; same non-free-mail domain 0.5).
+	// equal; same last 8 digits 0.8), email (keys equal; same non-free-mail domain 0.5) or place
+	// (a city equal without its 市/区/city suffix: different cities share characters, so no
+	// similarity).
 	Compare string  `yaml:"compare"`
 	Weight  float64 `yaml:"weight"`
 	// Veto: two different values rule the pair out, whatever the rest scores.
@@ -92,7 +94,7 @@ type MatchRule struct {
 }
 
 // Match rule comparisons.
-var MatchCompares = []string{"company_name", "text", "exact", "phone", "email"}
+var MatchCompares = []string{"company_name", "text", "exact", "place", "phone", "email"}
 
 // Thresholds returns the merge and review thresholds with their defaults.
 func (m Match) Thresholds() (mergeAt, reviewAt float64) {

@@ -149,6 +149,8 @@ func similarity(kind, a, b string) float64 {
 		return jaroWinkler(standardize.MatchKey(a), standardize.MatchKey(b))
 	case "exact":
 		return boolScore(standardize.MatchKey(a) == standardize.MatchKey(b))
+	case "place":
+		return boolScore(placeKey(a) == placeKey(b))
 	case "phone":
 		da, db := digits(a), digits(b)
 		switch {
@@ -175,6 +177,17 @@ func similarity(kind, a, b string) float64 {
 		return 0
 	}
 	return 0
+}
+
+// placeKey is a city's match key without the administrative suffix it is written with or
+// without (深圳市 and 深圳, "Shenzhen City" and Shenzhen). Different cities often share a
+// character (广州, 杭州), so places compare equal or not, never by similarity.
+func placeKey(s string) string {
+	k := standardize.MatchKey(s)
+	for _, suffix := range []string{"市", "区", "县", " city", " district"} {
+		k = strings.TrimSuffix(k, suffix)
+	}
+	return strings.TrimSpace(k)
 }
 
 func boolScore(b bool) float64 {

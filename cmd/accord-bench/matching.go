@@ -246,13 +246,42 @@ func matchingMarkdown(rows []quality, companies int) string {
 	fmt.Fprintf(&b, "formats; `demo/generate`), synced through the sqltable connector and the master engine page by page\n")
 	fmt.Fprintf(&b, "into a SQLite golden store with the shipped `examples/demo/golden/customer.yaml`. Pairs of records\n")
 	fmt.Fprintf(&b, "in one golden record are compared with pairs of rows of one company. The rules were written\n")
-	fmt.Fprintf(&b, "looking at seed 1; these runs use seeds 2 and 3. Records held for review count as not merged.\n\n")
+	fmt.Fprintf(&b, "looking at seed 1; these runs use seeds 2 and 3. Records held for review count as not merged.\n")
+	fmt.Fprintf(&b, "Command: `make bench BENCH=matching` (about 2 minutes).\n\n")
 	fmt.Fprintf(&b, "| run | records | companies | golden | precision | recall | F1 | golden records mixing companies | review cases (true matches) | time |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, q := range rows {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %.4f | %.4f | %.4f | %d | %d (%d) | %s |\n", q.Label, q.Records, q.Companies, q.Golden,
 			q.Precision, q.Recall, q.F1, q.WrongMerges, q.Reviews, q.ReviewsTrue, q.Elapsed.Round(100*time.Millisecond))
 	}
-	b.WriteString("\n")
+	minP, minF := 1.0, 1.0
+	var recs int
+	var took time.Duration
+	for _, q := range rows {
+		if strings.Contains(q.Label, "fuzzy") {
+			minP = min(minP, q.Precision)
+			minF = min(minF, q.F1)
+			recs += q.Records
+			took += q.Elapsed
+		}
+	}
+	rate := float64(recs) / took.Seconds()
+	fmt.Fprintf(&b, "\nSpeed: with the fuzzy rules the engine merged %.0f records/s (every record in its page's transaction:\n", rate)
+	fmt.Fprintf(&b, "match keys, candidates, survivorship, lineage, outbox). The goal of 1,000,000 records deduplicated in\n")
+	fmt.Fprintf(&b, "60 s (16,667 records/s) is not met: at this rate it takes %.0f minutes. The incremental match of one\n", 1e6/rate/60)
+	fmt.Fprintf(&b, "record against a store of 1,000,000 (goal ≤ 5 ms at p99) is not measured yet.\n")
+	fmt.Fprintf(&b, "\nGoals (with the fuzzy rules): precision ≥ 0.995 — lowest here %.4f (%s); F1 ≥ 0.98 — lowest here %.4f (%s).\n",
+		minP, met(minP >= 0.995), minF, met(minF >= 0.98))
+	b.WriteString("Where every copy shares a key, keys alone are exact and the fuzzy rules can only add wrong merges of\n")
+	b.WriteString("look-alike companies and review cases; where copies share none, they recover part of the recall keys\n")
+	b.WriteString("miss. The true matches among the review cases (in brackets) count as missed here: a steward's\n")
+	b.WriteString("merge recovers them. Cities compare equal or not, so 深圳 against Shenzhen counts as a difference.\n\n")
 	return b.String()
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
 }
