@@ -1,16 +1,19 @@
 // Command histgen records the histories the replay test checks: it runs one sync and one push
-// workflow to their first continue-as-new on an embedded Temporal server, with stand-in
-// activities, and writes each history as JSON to workflows/testdata. Re-run it (go run
-// ./workflows/internal/histgen) when a workflow change is deliberately incompatible, behind
+// workflow to their first continue-as-new, and one review case workflow through an escalation
+// to its decision, on an embedded Temporal server with stand-in activities, and writes each
+// history as JSON to workflows/testdata. Re-run it (go run ./workflows/internal/histgen
+// [-only review]) when a workflow change is deliberately incompatible, behind
 // workflow.GetVersion for running workflows.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,13 +32,15 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), "workflows/testdata"); err != nil {
+	only := flag.String("only", "sync,push,review", "histories to record")
+	flag.Parse()
+	if err := run(context.Background(), "workflows/testdata", strings.Split(*only, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "histgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out string) error {
+func run(ctx context.Context, out string, only []string) error {
 	srv, err := devserver.Start(ctx, devserver.Options{Ephemeral: true, FrontendPort: 17299, UIPort: -1,
 		SearchAttributes: workflows.SearchAttributes, LogFile: os.DevNull})
 	if err != nil {
@@ -60,10 +65,19 @@ func run(ctx context.Context, out string) error {
 		batch++
 		return workflows.PushBatchResult{PushResult: master.PushResult{Claimed: 2, Updated: 2}, More: batch%2 == 0}, nil
 	}, activity.RegisterOptions{Name: workflows.PushBatchActivity})
+	w.RegisterWorkflowWithOptions(workflows.ReviewWorkflow, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
+	w.RegisterActivityWithOptions(func(context.Context, workflows.DecideReviewInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.DecideReviewActivity})
+	w.RegisterActivityWithOptions(func(context.Context, int64) error { return nil }, activity.RegisterOptions{Name: workflows.EscalateReviewActivity})
 	if err := w.Start(); err != nil {
 		return err
 	}
 	defer w.Stop()
+	if slices.Contains(only, "review") {
+		if err := recordReview(ctx, c, out); err != nil {
+			return err
+		}
+	}
 	runs := []struct {
 		id, name string
 		in       any
@@ -72,6 +86,9 @@ func run(ctx context.Context, out string) error {
 		{"push/replay/customer", workflows.PushWorkflowName, workflows.PushInput{System: "replay", Entity: "customer", PollInterval: time.Millisecond}},
 	}
 	for _, r := range runs {
+		if !slices.Contains(only, strings.SplitN(r.id, "/", 2)[0]) {
+			continue
+		}
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue}, r.name, r.in)
 		if err != nil {
 			return err
@@ -89,6 +106,25 @@ func run(ctx context.Context, out string) error {
 		_ = c.TerminateWorkflow(ctx, r.id, "", "recorded")
 	}
 	return nil
+}
+
+// recordReview runs a review case workflow that escalates, then takes a decision.
+func recordReview(ctx context.Context, c client.Client, out string) error {
+	id := workflows.ReviewWorkflowID("customer", 1)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.ReviewWorkflowName,
+		workflows.ReviewInput{CaseID: 1, Entity: "customer", EscalateAfter: 300 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	if err := c.SignalWorkflow(ctx, id, run.GetRunID(), workflows.SignalDecide, workflows.ReviewDecision{Action: master.DecideMerge, By: "histgen"}); err != nil {
+		return err
+	}
+	var result string
+	if err := run.Get(ctx, &result); err != nil {
+		return err
+	}
+	return export(ctx, c, id, run.GetRunID(), filepath.Join(out, "review.json"))
 }
 
 func waitContinued(ctx context.Context, c client.Client, id, runID string) error {
