@@ -1,6 +1,7 @@
 package master
 
 import (
+	"context"
 	"sort"
 
 	"github.com/accord-mdm/accord/mapping/standardize"
@@ -64,4 +65,21 @@ func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 // looks them up: for `accord mapping test` and other dry runs.
 func (e *Engine) MatchKeys(fields map[string]string) []store.MatchKey {
 	return e.matchKeys(fields)
+}
+
+// IndexKeys returns what the store indexes for a record's values: its match keys and its
+// blocking keys (for bulk loads and benchmarks that build a store without the engine).
+func (e *Engine) IndexKeys(fields map[string]string) []store.MatchKey {
+	return append(e.matchKeys(fields), e.blockKeys(fields)...)
+}
+
+// Probe finds what a record with these values would match, without changing anything: the
+// golden records its deterministic keys hit and, when none, the best fuzzy candidate.
+func (e *Engine) Probe(ctx context.Context, tx *store.Tx, fields map[string]string) ([]string, *Scored, error) {
+	ids, err := tx.FindByKeys(ctx, e.entity, e.matchKeys(fields))
+	if err != nil || len(ids) > 0 {
+		return ids, nil, err
+	}
+	best, err := e.fuzzyMatch(ctx, tx, fields)
+	return nil, best, err
 }

@@ -239,7 +239,7 @@ func syncSection(ctx context.Context, dir string, companies int) (string, error)
 }
 
 // sections names what accord-bench can measure, in the order of docs/BENCHMARKS.md.
-var sections = []string{"pipeline", "boundary", "sync", "mapping", "matching"}
+var sections = []string{"pipeline", "boundary", "sync", "mapping", "matching", "incremental"}
 
 func parseSections(list string) ([]string, error) {
 	if list == "" || list == "all" {

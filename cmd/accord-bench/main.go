@@ -6,7 +6,8 @@
 //   - boundary: connector calls (read, write) in process and through the plugin boundary;
 //   - sync: the same demo sync with connectors in process and as plugin processes;
 //   - mapping: mapping and standardizing throughput of a 20-field customer mapping, per core;
-//   - matching: precision, recall and F1 of the shipped match rules against generated truth.
+//   - matching: precision, recall and F1 of the shipped match rules against generated truth;
+//   - incremental: matching one record against a store of a million golden customers.
 //
 // -only runs some sections; the file keeps the others as they were.
 package main
@@ -42,17 +43,18 @@ func main() {
 	companies := flag.Int("companies", 130000, "pipeline: distinct companies (130000 ≈ 100k records per system)")
 	syncCompanies := flag.Int("sync-companies", 10000, "sync: distinct companies of the in-process vs plugin comparison")
 	matchCompanies := flag.Int("match-companies", 5000, "matching: distinct companies per run")
+	storeSize := flag.Int("store-size", 1000000, "incremental: golden customers in the store matched against")
 	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *pg); err != nil {
+	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "accord-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies int, pgURL string) error {
+func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies, storeSize int, pgURL string) error {
 	which, err := parseSections(only)
 	if err != nil {
 		return err
@@ -77,6 +79,8 @@ func run(ctx context.Context, out, only string, companies, syncCompanies, matchC
 			md, err = mappingSection()
 		case "matching":
 			md, err = matchingSection(ctx, dir, matchCompanies)
+		case "incremental":
+			md, err = incrementalSection(ctx, dir, storeSize)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
