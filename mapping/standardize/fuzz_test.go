@@ -133,7 +133,12 @@ func FuzzPhone(f *testing.F) {
 	f.Add("(650) 253-0000", "US")
 	f.Add("030 123456", "de")
 	f.Add("+44 20 7946 0958", "")
+	f.Add("(0755) 8888-1234", "CN")
+	f.Add("+1 (0)650.253.0000", "US")
+	f.Add("0086 10 1234 5678", "cn")
 	f.Fuzz(func(t *testing.T, in, region string) {
+		// The fast path must give exactly what the library alone gives.
+		comparePhone(t, in, region)
 		out, err := Phone(in, region)
 		if err != nil {
 			checkInvalid(t, "Phone", in, err)

@@ -37,6 +37,15 @@ func Phone(s, region string) (string, error) {
 		return "", invalidf("phone number", s, "empty, expected a number like +86 138 0013 8000")
 	}
 	in = dropChineseExtension(in)
+	if e164, ok := fastPhone(in, reg); ok {
+		return e164, nil
+	}
+	return libraryPhone(s, in, reg)
+}
+
+// libraryPhone is Phone's slow path: libphonenumber's Parse and validity
+// check on the cleaned input in. s is the caller's input, for errors.
+func libraryPhone(s, in, reg string) (string, error) {
 	num, err := parsePhone(in, reg)
 	if err != nil {
 		return "", invalidCause("phone number", s, err, "cannot be read as a phone number (region %s)", reg)
