@@ -56,6 +56,7 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		checkTextFastPath(t, in)
 		out := Text(in)
 		checkClean(t, "Text", in, out)
 		if strings.Contains(out, "  ") {

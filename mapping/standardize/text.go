@@ -28,6 +28,17 @@ import (
 // store identically. Case and full-width characters are kept: the stored
 // value stays as written, and folding happens only in match keys.
 func Text(s string) string {
+	// Most values arrive clean, and every value passes here at least twice
+	// (the mapping, then its standardizer): return those unchanged
+	// without building a copy or normalizing.
+	if clean, _ := textClass(s); clean {
+		return s
+	}
+	return cleanText(s)
+}
+
+// cleanText is Text's full path.
+func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
@@ -79,7 +90,19 @@ func Text(s string) string {
 //   - Accents: "José" ≠ "Jose". Accent stripping is language-dependent
 //     and merges different surnames.
 func MatchKey(s string) string {
-	k := norm.NFKC.String(Text(s))
+	t := Text(s)
+	if _, simple := textClass(t); simple {
+		// ASCII and CJK unified ideographs are unchanged by NFKC, and
+		// full case folding only maps A-Z to a-z among them; Text left
+		// no whitespace to collapse.
+		return lowerASCII(t)
+	}
+	return matchKeyOf(t)
+}
+
+// matchKeyOf is MatchKey's full path, for t = Text(s).
+func matchKeyOf(t string) string {
+	k := norm.NFKC.String(t)
 	k = foldCase(k)
 	// Case folding can leave a string that is no longer NFKC; normalising
 	// again makes MatchKey idempotent (this is the NFKC_Casefold recipe).
@@ -127,4 +150,61 @@ func collapseSpace(s string) string {
 		return s
 	}
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// textClass reports whether Text(s) is s (clean), and whether s is simple:
+// only ASCII and CJK unified ideographs (U+4E00..U+9FFF), the bulk of
+// Chinese customer data, which normalization and case folding leave alone
+// except for A-Z. It answers for the common case without allocating; a
+// value it calls unclean goes through Text's full path, which is always
+// right, so it need not be complete. TestTextFastPath and FuzzText compare
+// it with the full path.
+func textClass(s string) (clean, simple bool) {
+	if s == "" {
+		return true, true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false, false
+	}
+	simple = true
+	space := false // the previous byte was a space
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case c == ' ' && space, c < ' ', c == 0x7f: // double space, controls (\t, \n …)
+				return false, false
+			}
+			space = c == ' '
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		space = false
+		if r >= 0x4E00 && r <= 0x9FFF {
+			continue
+		}
+		if r == utf8.RuneError && size <= 1 || isInvisible(r) || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false, false
+		}
+		simple = false
+	}
+	// Only NFC can still differ; ASCII and CJK ideographs are NFC by
+	// themselves and in any sequence (quick-check Yes, combining class 0).
+	return simple || norm.NFC.IsNormalString(s), simple
+}
+
+// lowerASCII maps A-Z to a-z, returning s itself if it has none.
+func lowerASCII(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for j := i; j < len(b); j++ {
+		if b[j] >= 'A' && b[j] <= 'Z' {
+			b[j] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }

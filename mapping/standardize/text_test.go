@@ -1,6 +1,8 @@
 package standardize
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -101,5 +103,64 @@ func TestMatchKeyHomoglyph(t *testing.T) {
 func TestTraditionalSimplifiedDiffer(t *testing.T) {
 	if MatchKey("華為技術") == MatchKey("华为技术") {
 		t.Error("traditional and simplified Chinese must not be folded together")
+	}
+}
+
+// textFastPathCases returns strings around the boundaries of textClass:
+// every rune up to U+3100 and every CJK unified ideograph, alone and
+// between letters, plus random mixes of ASCII, ideographs, spaces,
+// controls, invisibles, combining marks and compatibility characters.
+func textFastPathCases() []string {
+	var out []string
+	add := func(r rune) {
+		c := string(r)
+		out = append(out, c, "a"+c, c+"b", "中"+c+"文", "A "+c, c+"\u0301", "e"+c+"\u0301")
+	}
+	for r := rune(0); r < 0x3100; r++ {
+		add(r)
+	}
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		add(r)
+	}
+	for _, r := range []rune{0x4DFF, 0xA000, 0xF900, 0xFA0E, 0x2F00, 0x3400, 0xFEFF, 0xFF21, 0xFFFD, 0x1D400, 0x20000, 0x2F800} {
+		add(r)
+	}
+	alphabet := []string{"a", "Z", "5", " ", "  ", "\t", "\n", "\x00", "\x7f", "\xff", "中", "文", "有限公司", "é", "e\u0301",
+		"\u0301", "\u200b", "\u00a0", "\u3000", "Ａ", "ß", "İ", "Σ", "ﬁ", "\u2126", "\u212b", "\U00020000", "\u00a8", "(", "-"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50_000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// TestTextFastPath checks that Text and MatchKey with their fast paths give
+// what the full paths give.
+func TestTextFastPath(t *testing.T) {
+	cases := textFastPathCases()
+	fast := 0
+	for _, in := range cases {
+		checkTextFastPath(t, in)
+		if clean, _ := textClass(in); clean {
+			fast++
+		}
+	}
+	t.Logf("%d strings, %d already clean", len(cases), fast)
+}
+
+// checkTextFastPath fails t if a fast path of Text or MatchKey differs from
+// the full path on in.
+func checkTextFastPath(t *testing.T, in string) {
+	t.Helper()
+	full := cleanText(in)
+	if got := Text(in); got != full {
+		t.Fatalf("Text(%q) = %q, full path %q", in, got, full)
+	}
+	if got, want := MatchKey(in), matchKeyOf(full); got != want {
+		t.Fatalf("MatchKey(%q) = %q, full path %q", in, got, want)
 	}
 }
