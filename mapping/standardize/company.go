@@ -58,13 +58,18 @@ const minRegionRemainder = 3
 // differs from "acme" (see MatchKey). Pinyin region prefixes ("Beijing
 // Huawei") and Japanese forms (株式会社) are not removed.
 func CompanyNameKey(s string) string {
-	mk := MatchKey(s)
+	t := Text(s)
+	mk := MatchKey(t) // Text is idempotent, so this is MatchKey(s)
 	if mk == "" {
 		return ""
 	}
-	// Text first: strings.Map would turn invalid bytes into U+FFFD, which
-	// is a symbol and would split words that Text joins.
-	words := companyWords(MatchKey(strings.Map(dropTrademark, Text(s))))
+	k := mk
+	if strings.ContainsAny(t, "™®©℠") {
+		// Text first: strings.Map would turn invalid bytes into U+FFFD,
+		// which is a symbol and would split words that Text joins.
+		k = MatchKey(strings.Map(dropTrademark, t))
+	}
+	words := companyWords(k)
 	if len(words) == 0 {
 		return mk
 	}
