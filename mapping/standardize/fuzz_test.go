@@ -185,6 +185,9 @@ func FuzzCompanyNameKey(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if clean := Text(in); hasTrademark(clean) != (strings.Map(dropTrademark, clean) != clean) {
+			t.Fatalf("hasTrademark(%q) disagrees with dropTrademark", clean)
+		}
 		key := CompanyNameKey(in)
 		checkClean(t, "CompanyNameKey", in, key)
 		if (key == "") != (MatchKey(in) == "") {
