@@ -202,16 +202,6 @@ func FuzzCompanyNameKey(f *testing.F) {
 	})
 }
 
-// isASCII reports whether s is all ASCII.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 func FuzzCountry(f *testing.F) {
 	for _, s := range append(fuzzSeeds, "cn", "CHN", "156", "China", "中國", "ｕｓａ", "DD", "ZZ", "Hong Kong SAR China") {
 		f.Add(s)

@@ -120,18 +120,25 @@ type phoneTablesData struct {
 	regions        map[string]*phoneMeta // supported regions
 	nonGeo         map[int]*phoneMeta    // by country calling code
 	countryRegions map[int][]string      // as GetRegionCodesForCountryCode
+	validRegions   map[string]bool       // canonical codes phoneRegion accepts
 }
 
 // phoneTables builds the tables once; sync.OnceValue makes that safe for
 // concurrent first calls. A region whose metadata the fast path cannot
 // represent is left out, and its numbers go to the library.
 var phoneTables = sync.OnceValue(func() *phoneTablesData {
-	t := &phoneTablesData{regions: map[string]*phoneMeta{}, nonGeo: map[int]*phoneMeta{}, countryRegions: map[int][]string{}}
+	t := &phoneTablesData{regions: map[string]*phoneMeta{}, nonGeo: map[int]*phoneMeta{},
+		countryRegions: map[int][]string{}, validRegions: map[string]bool{}}
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		return t // no fast path at all; the library still works or reports
 	}
 	supported := phonenumbers.GetSupportedRegions()
+	for r := range supported {
+		if len(r) == 2 && strings.ToUpper(r) == r && phonenumbers.GetCountryCodeForRegion(r) != 0 {
+			t.validRegions[r] = true
+		}
+	}
 	for cc := 1; cc < 1000; cc++ {
 		if regions := phonenumbers.GetRegionCodesForCountryCode(cc); len(regions) > 0 {
 			t.countryRegions[cc] = regions

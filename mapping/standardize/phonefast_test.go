@@ -259,3 +259,32 @@ func TestFastPhoneMatchesLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldWidth checks foldWidth against NFKC on every rune, alone and
+// between ASCII, and on random mixes of ASCII, full-width forms and what
+// surrounds them.
+func TestFoldWidth(t *testing.T) {
+	check := func(s string) {
+		if got, want := foldWidth(s), norm.NFKC.String(s); got != want {
+			t.Fatalf("foldWidth(%q) = %q, NFKC gives %q", s, got, want)
+		}
+	}
+	step := rune(1)
+	if raceEnabled {
+		step = 7
+	}
+	for r := rune(0); r <= 0x10FFFF; r += step {
+		check(string(r))
+		check("(" + string(r) + "0")
+	}
+	pieces := []string{"0", "9", "(", " ", "+", "x", "\u0301", "\u0338", "（", "）", "０", "９", "＋", "\uff00", "\uff5f",
+		"\uff61", "\u3000", "\uffe0", "ｅ", "\xff", "é", "中"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20_000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check(b.String())
+	}
+}
