@@ -178,12 +178,13 @@ func textClass(s string) (clean, simple bool) {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 		space = false
-		if r >= 0x4E00 && r <= 0x9FFF {
+		if isHanAt(s, i) {
+			i += 3
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if r == utf8.RuneError && size <= 1 || isInvisible(r) || unicode.IsSpace(r) || unicode.IsControl(r) {
 			return false, false
 		}
@@ -194,10 +195,25 @@ func textClass(s string) (clean, simple bool) {
 	return simple || norm.NFC.IsNormalString(s), simple
 }
 
+// isHanAt reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00..U+9FFF, encoded E4 B8 80 .. E9 BF BF), without decoding it: most
+// of the runes textClass sees in Chinese data.
+func isHanAt(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	return c0 >= 0xE4 && c0 <= 0xE9 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c0 != 0xE4 || c1 >= 0xB8)
+}
+
 // lowerASCII maps A-Z to a-z, returning s itself if it has none.
 func lowerASCII(s string) string {
-	i := strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' })
-	if i < 0 {
+	// Bytes, not runes: in UTF-8 the bytes of A-Z occur in no other rune.
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	b := []byte(s)

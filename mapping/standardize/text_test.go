@@ -164,3 +164,17 @@ func checkTextFastPath(t *testing.T, in string) {
 		t.Fatalf("MatchKey(%q) = %q, full path %q", in, got, want)
 	}
 }
+
+// TestIsHanAt checks isHanAt against decoding on every rune's encoding and on
+// truncated and invalid sequences.
+func TestIsHanAt(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		s := string(r)
+		if got, want := isHanAt(s, 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
+			t.Fatalf("isHanAt(%U) = %v", r, got)
+		}
+		if len(s) == 3 && (isHanAt(s[:2], 0) || isHanAt(s[:2]+"\x00", 0) || isHanAt(s[:1]+"\xc0"+s[2:], 0)) {
+			t.Fatalf("isHanAt takes a broken encoding of %U for a Han ideograph", r)
+		}
+	}
+}
