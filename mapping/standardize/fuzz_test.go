@@ -162,6 +162,11 @@ func FuzzTaxID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if clean := Text(in); isUpperAlnum(clean) {
+			if full, err := taxIDChars(in, clean); err != nil || full != clean {
+				t.Fatalf("TaxID's shortcut keeps %q, the full path gives %q, %v", clean, full, err)
+			}
+		}
 		out, err := TaxID(in)
 		if err != nil {
 			checkInvalid(t, "TaxID", in, err)
