@@ -167,6 +167,7 @@ func textClass(s string) (clean, simple bool) {
 		return false, false
 	}
 	simple = true
+	nfc := true    // every rune so far is an NFC starter that nothing composes with
 	space := false // the previous byte was a space
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -189,10 +190,18 @@ func textClass(s string) (clean, simple bool) {
 			return false, false
 		}
 		simple = false
+		nfc = nfc && isFullWidthForm(r)
 	}
-	// Only NFC can still differ; ASCII and CJK ideographs are NFC by
-	// themselves and in any sequence (quick-check Yes, combining class 0).
-	return simple || norm.NFC.IsNormalString(s), simple
+	// Only NFC can still differ. ASCII, CJK ideographs and full-width forms
+	// are NFC by themselves and in any sequence (quick-check Yes, combining
+	// class 0, composing with nothing before them); TestNFCStarters checks.
+	return nfc || norm.NFC.IsNormalString(s), simple
+}
+
+// isFullWidthForm reports the full-width forms of ASCII, U+FF01..U+FF5E,
+// which Chinese input methods type for digits, brackets and letters.
+func isFullWidthForm(r rune) bool {
+	return r >= 0xFF01 && r <= 0xFF5E
 }
 
 // isHanAt reports whether s[i:] starts with a CJK unified ideograph

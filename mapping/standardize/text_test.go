@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestText(t *testing.T) {
@@ -107,7 +110,8 @@ func TestTraditionalSimplifiedDiffer(t *testing.T) {
 }
 
 // textFastPathCases returns strings around the boundaries of textClass:
-// every rune up to U+3100 and every CJK unified ideograph, alone and
+// every rune up to U+3100, every CJK unified ideograph and every full- and
+// half-width form, alone and
 // between letters, plus random mixes of ASCII, ideographs, spaces,
 // controls, invisibles, combining marks and compatibility characters.
 func textFastPathCases() []string {
@@ -120,6 +124,9 @@ func textFastPathCases() []string {
 		add(r)
 	}
 	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		add(r)
+	}
+	for r := rune(0xFF00); r <= 0xFFEF; r++ { // full-width and half-width forms
 		add(r)
 	}
 	for _, r := range []rune{0x4DFF, 0xA000, 0xF900, 0xFA0E, 0x2F00, 0x3400, 0xFEFF, 0xFF21, 0xFFFD, 0x1D400, 0x20000, 0x2F800} {
@@ -175,6 +182,21 @@ func TestIsHanAt(t *testing.T) {
 		}
 		if len(s) == 3 && (isHanAt(s[:2], 0) || isHanAt(s[:2]+"\x00", 0) || isHanAt(s[:1]+"\xc0"+s[2:], 0)) {
 			t.Fatalf("isHanAt takes a broken encoding of %U for a Han ideograph", r)
+		}
+	}
+}
+
+// TestNFCStarters checks what textClass assumes of ASCII, CJK ideographs and
+// full-width forms: each is NFC and starts a segment that nothing before it
+// composes with, so any sequence of them is NFC.
+func TestNFCStarters(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if !(r < utf8.RuneSelf || isHanIdeograph(r) || isFullWidthForm(r)) {
+			continue
+		}
+		s := string(r)
+		if p := norm.NFC.PropertiesString(s); !norm.NFC.IsNormalString(s) || !p.BoundaryBefore() || p.CCC() != 0 {
+			t.Fatalf("%U is not an NFC starter", r)
 		}
 	}
 }
