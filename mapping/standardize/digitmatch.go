@@ -8,8 +8,8 @@ import (
 )
 
 // maxDigitDFAStates bounds the automaton built for one pattern. libphonenumber's
-// patterns need a few hundred states at most; a pattern needing more is left
-// to the regexp package (compileDigitMatcher reports false).
+// patterns need a few hundred states at most; for a pattern needing more,
+// compileDigitMatcher reports false.
 const maxDigitDFAStates = 4096
 
 // digitMatcher answers regexp.MatchString for one pattern, for inputs of ASCII
@@ -34,7 +34,7 @@ type digitMatcher struct {
 // compileDigitMatcher builds the matcher of pattern, or reports false if the
 // pattern uses anything other than characters, classes, alternation,
 // repetition, groups, "^" (begin of text) and "$" (end of text), or needs too
-// many states. The caller then keeps using the regexp package.
+// many states. The phone fast path then leaves that region to the library.
 func compileDigitMatcher(pattern string) (*digitMatcher, bool) {
 	re, err := syntax.Parse(pattern, syntax.Perl) // the flags regexp.Compile uses
 	if err != nil {
