@@ -58,13 +58,18 @@ const minRegionRemainder = 3
 // differs from "acme" (see MatchKey). Pinyin region prefixes ("Beijing
 // Huawei") and Japanese forms (株式会社) are not removed.
 func CompanyNameKey(s string) string {
-	mk := MatchKey(s)
+	t := Text(s)
+	mk := MatchKey(t) // Text is idempotent, so this is MatchKey(s)
 	if mk == "" {
 		return ""
 	}
-	// Text first: strings.Map would turn invalid bytes into U+FFFD, which
-	// is a symbol and would split words that Text joins.
-	words := companyWords(MatchKey(strings.Map(dropTrademark, Text(s))))
+	k := mk
+	if hasTrademark(t) {
+		// Text first: strings.Map would turn invalid bytes into U+FFFD,
+		// which is a symbol and would split words that Text joins.
+		k = MatchKey(strings.Map(dropTrademark, t))
+	}
+	words := companyWords(k)
 	if len(words) == 0 {
 		return mk
 	}
@@ -76,7 +81,18 @@ func CompanyNameKey(s string) string {
 	}
 	// Joining can bring together characters that normalise differently
 	// side by side (Hangul jamo), so normalise the result once more.
-	return norm.NFKC.String(strings.Join(core, ""))
+	key := strings.Join(core, "")
+	if _, simple := textClass(key); simple {
+		return key // ASCII and CJK ideographs only: NFKC changes nothing
+	}
+	return norm.NFKC.String(key)
+}
+
+// hasTrademark reports whether dropTrademark would change s. It searches
+// for each sign in turn, which is faster than decoding s rune by rune.
+func hasTrademark(s string) bool {
+	return strings.ContainsRune(s, '™') || strings.ContainsRune(s, '®') ||
+		strings.ContainsRune(s, '©') || strings.ContainsRune(s, '℠')
 }
 
 // dropTrademark is a strings.Map function removing trade-mark signs.
@@ -96,11 +112,12 @@ func companyWords(k string) []string {
 	var last rune // last rune written to cur
 	sep := false  // a separator run follows the runes in cur
 	for _, r := range k {
-		if isBracket(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+		if isWordRune(r) {
+			// The common case, with none of the checks below to make.
+		} else if isBracket(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
 			sep = cur.Len() > 0
 			continue
-		}
-		if unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) && (cur.Len() == 0 || sep) {
+		} else if unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) && (cur.Len() == 0 || sep) {
 			// A combining mark with no letter before it in its word
 			// (it followed a space or bracket) carries no meaning.
 			continue
@@ -132,7 +149,21 @@ func isBracket(r rune) bool {
 
 // isUnspacedScript reports runes of scripts written without spaces.
 func isUnspacedScript(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	return isHanIdeograph(r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// isWordRune reports the runes most company names consist of, ASCII letters
+// and digits and CJK unified ideographs, which are neither separators nor
+// combining marks, without looking them up in Unicode tables.
+// TestCompanyWordRunes checks that against the tables.
+func isWordRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || isHanIdeograph(r)
+}
+
+// isHanIdeograph reports the CJK Unified Ideographs block, U+4E00..U+9FFF,
+// every one of them of the Han script.
+func isHanIdeograph(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF
 }
 
 // stripLegalForms removes legal-form suffixes from the end of words,
@@ -237,6 +268,9 @@ func stripLeadingRegion(words []string) []string {
 // regionPrefixLen returns the byte length of the longest Chinese region
 // name w starts with (with 市, 省, 自治区 … if present), or 0.
 func regionPrefixLen(w string) int {
+	if first, _ := utf8.DecodeRuneInString(w); !regionFirstRunes[first] {
+		return 0 // the usual case, decided without trying every length
+	}
 	// ends[k-1] is the byte length of the first k runes, for k up to the
 	// longest region name with its suffix (新疆维吾尔自治区, 8 runes).
 	const maxRegionRunes = 8
@@ -264,10 +298,13 @@ func regionPrefixLen(w string) int {
 // isRegion reports whether p is a region name, optionally with its
 // administrative suffix.
 func isRegion(p string) bool {
-	for _, suffix := range [...]string{
-		"维吾尔自治区", "維吾爾自治區", "壮族自治区", "壯族自治區", "回族自治区", "回族自治區",
-		"特别行政区", "特別行政區", "自治区", "自治區", "省", "市",
-	} {
+	// Every suffix ends in 区, 區, 省 or 市; most candidates end in none.
+	switch last, _ := utf8.DecodeLastRuneInString(p); last {
+	case '区', '區', '省', '市':
+	default:
+		return isRegionBase(p)
+	}
+	for _, suffix := range regionSuffixes {
 		if base, ok := strings.CutSuffix(p, suffix); ok && isRegionBase(base) {
 			return true
 		}
@@ -275,24 +312,45 @@ func isRegion(p string) bool {
 	return isRegionBase(p)
 }
 
+// regionSuffixes are the administrative suffixes isRegion accepts after a
+// region name.
+var regionSuffixes = [...]string{
+	"维吾尔自治区", "維吾爾自治區", "壮族自治区", "壯族自治區", "回族自治区", "回族自治區",
+	"特别行政区", "特別行政區", "自治区", "自治區", "省", "市",
+}
+
 // isRegionBase reports the bare names of China's provincial-level divisions
 // and its largest cities, in simplified and traditional characters.
 func isRegionBase(p string) bool {
-	switch p {
-	case "北京", "上海", "天津", "重庆", "重慶",
-		"河北", "山西", "辽宁", "遼寧", "吉林", "黑龙江", "黑龍江", "江苏", "江蘇", "浙江",
-		"安徽", "福建", "江西", "山东", "山東", "河南", "湖北", "湖南", "广东", "廣東",
-		"海南", "四川", "贵州", "貴州", "云南", "雲南", "陕西", "陝西", "甘肃", "甘肅",
-		"青海", "台湾", "台灣", "臺灣", "内蒙古", "內蒙古", "广西", "廣西", "西藏",
-		"宁夏", "寧夏", "新疆", "香港", "澳门", "澳門",
-		"深圳", "广州", "廣州", "杭州", "南京", "苏州", "蘇州", "武汉", "武漢", "成都",
-		"西安", "厦门", "廈門", "青岛", "青島", "大连", "大連", "宁波", "寧波", "沈阳",
-		"瀋陽", "长沙", "長沙", "郑州", "鄭州", "济南", "濟南", "合肥", "福州", "昆明",
-		"无锡", "無錫", "东莞", "東莞", "佛山", "珠海", "哈尔滨", "哈爾濱", "长春", "長春",
-		"石家庄", "石家莊", "太原", "南昌", "南宁", "南寧", "贵阳", "貴陽", "兰州", "蘭州",
-		"海口", "乌鲁木齐", "烏魯木齊", "呼和浩特", "银川", "銀川", "西宁", "西寧", "拉萨",
-		"拉薩", "温州", "溫州", "常州", "烟台", "煙台", "泉州":
-		return true
-	}
-	return false
+	return regionBaseSet[p]
 }
+
+// regionBases are the names isRegionBase knows.
+var regionBases = []string{
+	"北京", "上海", "天津", "重庆", "重慶",
+	"河北", "山西", "辽宁", "遼寧", "吉林", "黑龙江", "黑龍江", "江苏", "江蘇", "浙江",
+	"安徽", "福建", "江西", "山东", "山東", "河南", "湖北", "湖南", "广东", "廣東",
+	"海南", "四川", "贵州", "貴州", "云南", "雲南", "陕西", "陝西", "甘肃", "甘肅",
+	"青海", "台湾", "台灣", "臺灣", "内蒙古", "內蒙古", "广西", "廣西", "西藏",
+	"宁夏", "寧夏", "新疆", "香港", "澳门", "澳門",
+	"深圳", "广州", "廣州", "杭州", "南京", "苏州", "蘇州", "武汉", "武漢", "成都",
+	"西安", "厦门", "廈門", "青岛", "青島", "大连", "大連", "宁波", "寧波", "沈阳",
+	"瀋陽", "长沙", "長沙", "郑州", "鄭州", "济南", "濟南", "合肥", "福州", "昆明",
+	"无锡", "無錫", "东莞", "東莞", "佛山", "珠海", "哈尔滨", "哈爾濱", "长春", "長春",
+	"石家庄", "石家莊", "太原", "南昌", "南宁", "南寧", "贵阳", "貴陽", "兰州", "蘭州",
+	"海口", "乌鲁木齐", "烏魯木齊", "呼和浩特", "银川", "銀川", "西宁", "西寧", "拉萨",
+	"拉薩", "温州", "溫州", "常州", "烟台", "煙台", "泉州",
+}
+
+// regionBaseSet and regionFirstRunes are derived from regionBases once;
+// they are never modified. regionFirstRunes lets regionPrefixLen reject the
+// usual word, which starts with no region, at its first rune.
+var regionBaseSet, regionFirstRunes = func() (map[string]bool, map[rune]bool) {
+	set, first := map[string]bool{}, map[rune]bool{}
+	for _, b := range regionBases {
+		set[b] = true
+		r, _ := utf8.DecodeRuneInString(b)
+		first[r] = true
+	}
+	return set, first
+}()

@@ -1,6 +1,13 @@
 package standardize
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 func TestCompanyNameKey(t *testing.T) {
 	tests := []struct {
@@ -100,6 +107,42 @@ func TestCompanyNameKeyEquivalences(t *testing.T) {
 	for _, d := range distinct {
 		if a, b := CompanyNameKey(d[0]), CompanyNameKey(d[1]); a == b {
 			t.Errorf("CompanyNameKey(%q) == CompanyNameKey(%q) == %q, want different", d[0], d[1], a)
+		}
+	}
+}
+
+// TestCompanyWordRunes checks the facts about runes that companyWords,
+// isUnspacedScript and CompanyNameKey's last step take without Unicode
+// table lookups.
+func TestCompanyWordRunes(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !isWordRune(r) {
+			continue
+		}
+		if isBracket(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) {
+			t.Fatalf("%U is taken for a word rune but is a separator or mark", r)
+		}
+		if isHanIdeograph(r) && !unicode.Is(unicode.Han, r) {
+			t.Fatalf("%U is taken for a Han ideograph but is not of the Han script", r)
+		}
+		if s := string(r); norm.NFKC.String(s) != s || MatchKey(s) != strings.ToLower(s) {
+			t.Fatalf("%U changes under NFKC or case folding beyond A-Z", r)
+		}
+	}
+	for _, suffix := range regionSuffixes {
+		if last, _ := utf8.DecodeLastRuneInString(suffix); !strings.ContainsRune("区區省市", last) {
+			t.Errorf("region suffix %q does not end in 区, 區, 省 or 市, which isRegion assumes", suffix)
+		}
+	}
+	// On valid UTF-8, as Text leaves it.
+	for _, s := range []string{"", "a", "Acme™", "®", "©2024", "℠ x", "™®", "\u00c2", "\u2124", "中文"} {
+		if hasTrademark(s) != (strings.Map(dropTrademark, s) != s) {
+			t.Errorf("hasTrademark(%q) = %v, but dropTrademark says otherwise", s, hasTrademark(s))
+		}
+	}
+	for _, b := range regionBases {
+		if !isRegion(b) || regionPrefixLen(b+"科技") != len(b) {
+			t.Errorf("region %q is not recognised", b)
 		}
 	}
 }

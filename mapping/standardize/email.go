@@ -91,9 +91,8 @@ func parseEmail(s string) (address, error) {
 	// Several addresses in one field are common in CRM exports
 	// ("a@x.com; b@y.com"). Which one is "the" address is a business
 	// decision, so this is reported rather than guessed.
-	parts := strings.FieldsFunc(in, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
 	withAt := 0
-	for _, p := range parts {
+	for p := range strings.FieldsFuncSeq(in, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
 		if strings.Contains(p, "@") {
 			withAt++
 		}
@@ -189,11 +188,10 @@ func checkDomain(domain string) (uni, ascii, msg string, cause error) {
 // checkLabels checks the dot structure of a domain and, with checkLength,
 // the DNS limit on label length.
 func checkLabels(domain string, checkLength bool) string {
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(domain, ".") {
 		return `domain must contain a "."`
 	}
-	for _, l := range labels {
+	for l := range strings.SplitSeq(domain, ".") { // no slice: every address passes here twice
 		if l == "" {
 			return `domain has an empty label (leading, trailing or doubled ".")`
 		}
@@ -201,7 +199,7 @@ func checkLabels(domain string, checkLength bool) string {
 			return fmt.Sprintf("domain label %q is longer than %d bytes", l, maxLabelBytes)
 		}
 	}
-	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" {
+	if tld := domain[strings.LastIndexByte(domain, '.')+1:]; strings.Trim(tld, "0123456789") == "" {
 		return fmt.Sprintf("top-level domain %q is all digits, expected a domain name, not an IP address", tld)
 	}
 	return ""

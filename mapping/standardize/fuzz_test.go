@@ -56,6 +56,7 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		checkTextFastPath(t, in)
 		out := Text(in)
 		checkClean(t, "Text", in, out)
 		if strings.Contains(out, "  ") {
@@ -133,7 +134,12 @@ func FuzzPhone(f *testing.F) {
 	f.Add("(650) 253-0000", "US")
 	f.Add("030 123456", "de")
 	f.Add("+44 20 7946 0958", "")
+	f.Add("(0755) 8888-1234", "CN")
+	f.Add("+1 (0)650.253.0000", "US")
+	f.Add("0086 10 1234 5678", "cn")
 	f.Fuzz(func(t *testing.T, in, region string) {
+		// The fast path must give exactly what the library alone gives.
+		comparePhone(t, in, region)
 		out, err := Phone(in, region)
 		if err != nil {
 			checkInvalid(t, "Phone", in, err)
@@ -156,6 +162,11 @@ func FuzzTaxID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if clean := Text(in); isUpperAlnum(clean) {
+			if full, err := taxIDChars(in, clean); err != nil || full != clean {
+				t.Fatalf("TaxID's shortcut keeps %q, the full path gives %q, %v", clean, full, err)
+			}
+		}
 		out, err := TaxID(in)
 		if err != nil {
 			checkInvalid(t, "TaxID", in, err)
@@ -179,6 +190,9 @@ func FuzzCompanyNameKey(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if clean := Text(in); hasTrademark(clean) != (strings.Map(dropTrademark, clean) != clean) {
+			t.Fatalf("hasTrademark(%q) disagrees with dropTrademark", clean)
+		}
 		key := CompanyNameKey(in)
 		checkClean(t, "CompanyNameKey", in, key)
 		if (key == "") != (MatchKey(in) == "") {
@@ -191,16 +205,6 @@ func FuzzCompanyNameKey(f *testing.F) {
 			t.Fatalf("CompanyNameKey(Text(%q)) = %q, CompanyNameKey = %q", in, CompanyNameKey(Text(in)), key)
 		}
 	})
-}
-
-// isASCII reports whether s is all ASCII.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 func FuzzCountry(f *testing.F) {

@@ -3,6 +3,7 @@ package standardize
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
@@ -32,11 +33,20 @@ func Phone(s, region string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	in := norm.NFKC.String(Text(s))
+	in := foldWidth(Text(s))
 	if in == "" {
 		return "", invalidf("phone number", s, "empty, expected a number like +86 138 0013 8000")
 	}
 	in = dropChineseExtension(in)
+	if e164, ok := fastPhone(in, reg); ok {
+		return e164, nil
+	}
+	return libraryPhone(s, in, reg)
+}
+
+// libraryPhone is Phone's slow path: libphonenumber's Parse and validity
+// check on the cleaned input in. s is the caller's input, for errors.
+func libraryPhone(s, in, reg string) (string, error) {
 	num, err := parsePhone(in, reg)
 	if err != nil {
 		return "", invalidCause("phone number", s, err, "cannot be read as a phone number (region %s)", reg)
@@ -49,6 +59,9 @@ func Phone(s, region string) (string, error) {
 
 // phoneRegion validates and canonicalises a region code.
 func phoneRegion(region string) (string, error) {
+	if phoneTables().validRegions[region] {
+		return region, nil // already canonical: every call of a mapping
+	}
 	reg := strings.ToUpper(strings.TrimSpace(region))
 	if reg == "" {
 		return DefaultPhoneRegion, nil
@@ -77,6 +90,9 @@ func parsePhone(in, region string) (num *phonenumbers.PhoneNumber, err error) {
 // "分机：8001") off the number. Only a label followed by digits alone is
 // cut, so a label somewhere else is left for the parser to reject.
 func dropChineseExtension(in string) string {
+	if isASCII(in) {
+		return in // every label is Chinese
+	}
 	for _, label := range [...]string{"转", "轉", "分机", "分機", "内线", "內線"} {
 		i := strings.LastIndex(in, label)
 		if i <= 0 {
@@ -88,4 +104,36 @@ func dropChineseExtension(in string) string {
 		}
 	}
 	return in
+}
+
+// foldWidth returns norm.NFKC.String(s). Phone numbers are mostly ASCII,
+// or ASCII with the full-width forms Chinese input methods type (U+FF01..
+// U+FF5E, "（０１０）"), whose NFKC form is their ASCII twin, U+FEE0 below;
+// those are folded directly instead of through the normalizer.
+func foldWidth(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		case r >= 0xFF01 && r <= 0xFF5E:
+			b = append(b, byte(r-0xFEE0))
+		default:
+			return norm.NFKC.String(s)
+		}
+	}
+	return string(b)
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

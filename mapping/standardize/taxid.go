@@ -33,17 +33,15 @@ const usccLength = 18
 // placeholder, not an identifier, and must not become a match key that
 // links every customer without one.
 func TaxID(s string) (string, error) {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(norm.NFKC.String(Text(s))) {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '.' {
-			continue
+	id := Text(s)
+	if !isUpperAlnum(id) {
+		// A-Z and 0-9, the usual identifier, are what taxIDChars would
+		// return unchanged; anything else is rewritten or refused.
+		var err error
+		if id, err = taxIDChars(s, id); err != nil {
+			return "", err
 		}
-		if !isTaxIDChar(r) {
-			return "", invalidf("tax ID", s, "character %q not allowed, expected letters A-Z and digits 0-9", r)
-		}
-		b.WriteRune(r)
 	}
-	id := b.String()
 	if id == "" {
 		return "", invalidf("tax ID", s, "empty, expected a tax or registration number")
 	}
@@ -91,4 +89,31 @@ func usccCheckChar(first17 string) byte {
 		weight = weight * 3 % 31
 	}
 	return usccAlphabet[(31-sum%31)%31]
+}
+
+// taxIDChars returns t, the Text of the input s, NFKC-normalised and
+// upper-cased without separators, or an error naming s for a character
+// outside isTaxIDChar.
+func taxIDChars(s, t string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(norm.NFKC.String(t)) {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '.' {
+			continue
+		}
+		if !isTaxIDChar(r) {
+			return "", invalidf("tax ID", s, "character %q not allowed, expected letters A-Z and digits 0-9", r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), nil
+}
+
+// isUpperAlnum reports whether s consists of A-Z and 0-9 only.
+func isUpperAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -28,6 +28,17 @@ import (
 // store identically. Case and full-width characters are kept: the stored
 // value stays as written, and folding happens only in match keys.
 func Text(s string) string {
+	// Most values arrive clean, and every value passes here at least twice
+	// (the mapping, then its standardizer): return those unchanged
+	// without building a copy or normalizing.
+	if clean, _ := textClass(s); clean {
+		return s
+	}
+	return cleanText(s)
+}
+
+// cleanText is Text's full path.
+func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
@@ -79,7 +90,19 @@ func Text(s string) string {
 //   - Accents: "José" ≠ "Jose". Accent stripping is language-dependent
 //     and merges different surnames.
 func MatchKey(s string) string {
-	k := norm.NFKC.String(Text(s))
+	t := Text(s)
+	if _, simple := textClass(t); simple {
+		// ASCII and CJK unified ideographs are unchanged by NFKC, and
+		// full case folding only maps A-Z to a-z among them; Text left
+		// no whitespace to collapse.
+		return lowerASCII(t)
+	}
+	return matchKeyOf(t)
+}
+
+// matchKeyOf is MatchKey's full path, for t = Text(s).
+func matchKeyOf(t string) string {
+	k := norm.NFKC.String(t)
 	k = foldCase(k)
 	// Case folding can leave a string that is no longer NFKC; normalising
 	// again makes MatchKey idempotent (this is the NFKC_Casefold recipe).
@@ -127,4 +150,86 @@ func collapseSpace(s string) string {
 		return s
 	}
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// textClass reports whether Text(s) is s (clean), and whether s is simple:
+// only ASCII and CJK unified ideographs (U+4E00..U+9FFF), the bulk of
+// Chinese customer data, which normalization and case folding leave alone
+// except for A-Z. It answers for the common case without allocating; a
+// value it calls unclean goes through Text's full path, which is always
+// right, so it need not be complete. TestTextFastPath and FuzzText compare
+// it with the full path.
+func textClass(s string) (clean, simple bool) {
+	if s == "" {
+		return true, true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false, false
+	}
+	simple = true
+	nfc := true    // every rune so far is an NFC starter that nothing composes with
+	space := false // the previous byte was a space
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case c == ' ' && space, c < ' ', c == 0x7f: // double space, controls (\t, \n …)
+				return false, false
+			}
+			space = c == ' '
+			i++
+			continue
+		}
+		space = false
+		if isHanAt(s, i) {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size <= 1 || isInvisible(r) || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false, false
+		}
+		simple = false
+		nfc = nfc && isFullWidthForm(r)
+	}
+	// Only NFC can still differ. ASCII, CJK ideographs and full-width forms
+	// are NFC by themselves and in any sequence (quick-check Yes, combining
+	// class 0, composing with nothing before them); TestNFCStarters checks.
+	return nfc || norm.NFC.IsNormalString(s), simple
+}
+
+// isFullWidthForm reports the full-width forms of ASCII, U+FF01..U+FF5E,
+// which Chinese input methods type for digits, brackets and letters.
+func isFullWidthForm(r rune) bool {
+	return r >= 0xFF01 && r <= 0xFF5E
+}
+
+// isHanAt reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00..U+9FFF, encoded E4 B8 80 .. E9 BF BF), without decoding it: most
+// of the runes textClass sees in Chinese data.
+func isHanAt(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	return c0 >= 0xE4 && c0 <= 0xE9 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c0 != 0xE4 || c1 >= 0xB8)
+}
+
+// lowerASCII maps A-Z to a-z, returning s itself if it has none.
+func lowerASCII(s string) string {
+	// Bytes, not runes: in UTF-8 the bytes of A-Z occur in no other rune.
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for j := i; j < len(b); j++ {
+		if b[j] >= 'A' && b[j] <= 'Z' {
+			b[j] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -1,7 +1,12 @@
 package standardize
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestText(t *testing.T) {
@@ -101,5 +106,97 @@ func TestMatchKeyHomoglyph(t *testing.T) {
 func TestTraditionalSimplifiedDiffer(t *testing.T) {
 	if MatchKey("華為技術") == MatchKey("华为技术") {
 		t.Error("traditional and simplified Chinese must not be folded together")
+	}
+}
+
+// textFastPathCases returns strings around the boundaries of textClass:
+// every rune up to U+3100, every CJK unified ideograph and every full- and
+// half-width form, alone and
+// between letters, plus random mixes of ASCII, ideographs, spaces,
+// controls, invisibles, combining marks and compatibility characters.
+func textFastPathCases() []string {
+	var out []string
+	add := func(r rune) {
+		c := string(r)
+		out = append(out, c, "a"+c, c+"b", "中"+c+"文", "A "+c, c+"\u0301", "e"+c+"\u0301")
+	}
+	for r := rune(0); r < 0x3100; r++ {
+		add(r)
+	}
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		add(r)
+	}
+	for r := rune(0xFF00); r <= 0xFFEF; r++ { // full-width and half-width forms
+		add(r)
+	}
+	for _, r := range []rune{0x4DFF, 0xA000, 0xF900, 0xFA0E, 0x2F00, 0x3400, 0xFEFF, 0xFF21, 0xFFFD, 0x1D400, 0x20000, 0x2F800} {
+		add(r)
+	}
+	alphabet := []string{"a", "Z", "5", " ", "  ", "\t", "\n", "\x00", "\x7f", "\xff", "中", "文", "有限公司", "é", "e\u0301",
+		"\u0301", "\u200b", "\u00a0", "\u3000", "Ａ", "ß", "İ", "Σ", "ﬁ", "\u2126", "\u212b", "\U00020000", "\u00a8", "(", "-"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50_000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// TestTextFastPath checks that Text and MatchKey with their fast paths give
+// what the full paths give.
+func TestTextFastPath(t *testing.T) {
+	cases := textFastPathCases()
+	fast := 0
+	for _, in := range cases {
+		checkTextFastPath(t, in)
+		if clean, _ := textClass(in); clean {
+			fast++
+		}
+	}
+	t.Logf("%d strings, %d already clean", len(cases), fast)
+}
+
+// checkTextFastPath fails t if a fast path of Text or MatchKey differs from
+// the full path on in.
+func checkTextFastPath(t *testing.T, in string) {
+	t.Helper()
+	full := cleanText(in)
+	if got := Text(in); got != full {
+		t.Fatalf("Text(%q) = %q, full path %q", in, got, full)
+	}
+	if got, want := MatchKey(in), matchKeyOf(full); got != want {
+		t.Fatalf("MatchKey(%q) = %q, full path %q", in, got, want)
+	}
+}
+
+// TestIsHanAt checks isHanAt against decoding on every rune's encoding and on
+// truncated and invalid sequences.
+func TestIsHanAt(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		s := string(r)
+		if got, want := isHanAt(s, 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
+			t.Fatalf("isHanAt(%U) = %v", r, got)
+		}
+		if len(s) == 3 && (isHanAt(s[:2], 0) || isHanAt(s[:2]+"\x00", 0) || isHanAt(s[:1]+"\xc0"+s[2:], 0)) {
+			t.Fatalf("isHanAt takes a broken encoding of %U for a Han ideograph", r)
+		}
+	}
+}
+
+// TestNFCStarters checks what textClass assumes of ASCII, CJK ideographs and
+// full-width forms: each is NFC and starts a segment that nothing before it
+// composes with, so any sequence of them is NFC.
+func TestNFCStarters(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if !(r < utf8.RuneSelf || isHanIdeograph(r) || isFullWidthForm(r)) {
+			continue
+		}
+		s := string(r)
+		if p := norm.NFC.PropertiesString(s); !norm.NFC.IsNormalString(s) || !p.BoundaryBefore() || p.CCC() != 0 {
+			t.Fatalf("%U is not an NFC starter", r)
+		}
 	}
 }
