@@ -183,10 +183,10 @@ func (ss *Systems) fail(t testing.TB, settings json.RawMessage, kind connectors.
 			"perm_read": false, "perm_write": true, "perm_create": false, "perm_delete": false,
 			"rules": []any{[]any{"create", []any{map[string]any{"domain": `[["id", "=", -1]]`}}}},
 		}})
-	case connectors.Auth: // the password changed: Tryton ends the sessions and refuses the old one
+	case connectors.Auth: // the password changed (Tryton ends the sessions); a strong one passes its entropy rule
 		var uid []json.Number
 		c.Model(t, "res.user", "search", &uid, []any{[]any{"login", "=", "admin"}}, 0, nil, nil)
-		c.Model(t, "res.user", "write", nil, uid, map[string]any{"password": "Rotated by the test 7!"})
+		c.Model(t, "res.user", "write", nil, uid, map[string]any{"password": "Xq7-Lm2#Vb9!Tz4"})
 	case connectors.RateLimited:
 		sys.Proxy.Fail(TooMany)
 	case connectors.Retryable:
