@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,9 +66,8 @@ type rpcResponse struct {
 	Error  json.RawMessage `json:"error"`
 }
 
-// call runs method with params, the session's context appended as the last parameter when
-// withContext is set (model methods take it; common.* methods do not), and decodes the result
-// into out (nil to ignore it). extra is merged into the context.
+// call runs method with params, the session's context (with extra merged in) appended as the
+// last parameter of model methods, and decodes the result into out (nil to ignore it).
 func (c *rpcClient) call(ctx context.Context, method string, params []any, extra map[string]any, out any) error {
 	s, err := c.login(ctx, nil)
 	if err != nil {
@@ -96,7 +96,7 @@ func (c *rpcClient) call(ctx context.Context, method string, params []any, extra
 // the classified failure and the HTTP status.
 func (c *rpcClient) post(ctx context.Context, s *session, method string, params []any, extra map[string]any) (json.RawMessage, int, error) {
 	full := params
-	if s != nil {
+	if s != nil && strings.HasPrefix(method, "model.") { // common.* methods take no context
 		callCtx := make(map[string]any, len(s.context)+len(extra))
 		for k, v := range s.context {
 			callCtx[k] = v
