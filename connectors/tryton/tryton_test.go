@@ -1,7 +1,6 @@
 package tryton_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -197,5 +196,3 @@ func TestFacts(t *testing.T) {
 		}
 	}
 }
-
-var _ = context.Background
