@@ -28,7 +28,7 @@ TRYTON_CACHE=${TRYTON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/accord/tryton}
 TRYTON_SKIP_APT=${TRYTON_SKIP_APT:-0}
 PY=/usr/bin/python3 # the system Python: it is the one that imports trytond and proteus
 MODULES="party company currency country product account account_invoice sale"
-PACKAGES="tryton-server tryton-proteus python3-pycountry"
+PACKAGES="tryton-server tryton-proteus python3-pycountry curl"
 for m in $MODULES; do PACKAGES="$PACKAGES tryton-modules-${m//_/-}"; done
 password=admin
 
