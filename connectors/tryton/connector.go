@@ -62,8 +62,8 @@ func (c *connector) Configure(_ context.Context, raw json.RawMessage) error {
 
 // Check logs in and reads one party, which needs the party module and read access to it.
 func (c *connector) Check(ctx context.Context) error {
-	if c.rpc == nil {
-		return errors.New("check: connector is not configured")
+	if err := c.ready(); err != nil {
+		return fmt.Errorf("check: %w", err)
 	}
 	var n json.Number
 	if err := c.rpc.call(ctx, "model.party.party.search_count", []any{[]any{}}, nil, &n); err != nil {
@@ -86,6 +86,14 @@ func (c *connector) Close() error {
 		defer cancel()
 		c.rpc.logout(ctx)
 		c.rpc.close()
+	}
+	return nil
+}
+
+// ready fails a call made before Configure.
+func (c *connector) ready() error {
+	if c.rpc == nil {
+		return errors.New("connector is not configured")
 	}
 	return nil
 }

@@ -17,6 +17,9 @@ const versionLayout = "2006-01-02T15:04:05.000000Z"
 const maxRescans = 2
 
 func (c *connector) Read(ctx context.Context, req connectors.ReadRequest) (connectors.ReadResponse, error) {
+	if err := c.ready(); err != nil {
+		return connectors.ReadResponse{}, fmt.Errorf("read: %w", err)
+	}
 	e, err := entityNamed(req.Entity)
 	if err != nil {
 		return connectors.ReadResponse{}, fmt.Errorf("read: %w", err)

@@ -131,3 +131,19 @@ func TestChildrenOrder(t *testing.T) {
 		t.Errorf("children of a row without addresses = %v", got)
 	}
 }
+
+func TestUnconfiguredFailsCleanly(t *testing.T) {
+	c := New()
+	if err := c.Check(t.Context()); err == nil {
+		t.Error("Check before Configure succeeded")
+	}
+	if _, err := c.Read(t.Context(), connectors.ReadRequest{Entity: "customer"}); err == nil {
+		t.Error("Read before Configure succeeded")
+	}
+	if _, err := c.Write(t.Context(), connectors.WriteRequest{Entity: "customer"}); err == nil {
+		t.Error("Write before Configure succeeded")
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("Close before Configure: %v", err)
+	}
+}

@@ -14,6 +14,9 @@ import (
 // are one call each. A failure of the connection, the login or the rate limit fails the call;
 // Tryton's refusal of one op (a rule, a missing or changed record) fails that op only.
 func (c *connector) Write(ctx context.Context, req connectors.WriteRequest) (connectors.WriteResponse, error) {
+	if err := c.ready(); err != nil {
+		return connectors.WriteResponse{}, fmt.Errorf("write: %w", err)
+	}
 	e, err := entityNamed(req.Entity)
 	if err != nil {
 		return connectors.WriteResponse{}, fmt.Errorf("write: %w", err)
