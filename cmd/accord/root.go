@@ -7,6 +7,7 @@ import (
 
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/connectors/sqltable"
+	"github.com/accord-mdm/accord/connectors/tryton"
 	"github.com/accord-mdm/accord/runner"
 )
 
@@ -22,7 +23,7 @@ func (g *globals) runnerOptions() runner.Options {
 
 // builtins lists the connectors compiled into accord.
 func builtins() connectors.Registry {
-	return connectors.Registry{"sqltable": sqltable.New}
+	return connectors.Registry{"sqltable": sqltable.New, "tryton": tryton.New}
 }
 
 func newRoot() *cobra.Command {
