@@ -82,8 +82,8 @@ func incrementalSection(ctx context.Context, dir string, n int) (string, error) 
 					return err
 				}
 				fields, _ := json.Marshal(c)
-				if _, err := s.DB().ExecContext(ctx, `INSERT INTO golden_records (id, entity, version, fields, created_at, updated_at) VALUES (?, 'customer', 1, ?, ?, ?)`,
-					id.String(), string(fields), load, load); err != nil {
+				g := &store.Golden{ID: id.String(), Entity: "customer", Version: 1, FieldsJSON: fields, CreatedAt: load, UpdatedAt: load}
+				if err := tx.SaveGolden(ctx, g, 0, "benchmark load", nil); err != nil {
 					return err
 				}
 				if err := tx.ReplaceMatchKeys(ctx, "customer", id.String(), engine.IndexKeys(c)); err != nil {
