@@ -48,7 +48,11 @@ install_packages() {
   if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
     apt-get update -qq
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+  # Package lists may exist but be stale on a machine that was imaged long ago: update once and retry.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+  }
 }
 
 # write_config DIR PORT writes DIR/trytond.conf for databases in DIR/db.
