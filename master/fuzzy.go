@@ -229,21 +229,18 @@ func (e *Engine) fuzzyMatch(ctx context.Context, tx *store.Tx, fields map[string
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
+	gs, err := tx.LiveGoldens(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var best *Scored
-	for _, id := range ids {
-		g, err := tx.GetGolden(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if g.MergedInto.Valid {
-			continue
-		}
+	for _, g := range gs {
 		gf, err := g.Fields()
 		if err != nil {
-			return nil, fmt.Errorf("golden record %s: %w", id, err)
+			return nil, fmt.Errorf("golden record %s: %w", g.ID, err)
 		}
 		s := e.Score(fields, texts(gf))
-		s.ID = id
+		s.ID = g.ID
 		if s.Vetoed || s.Missing {
 			continue
 		}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ErrNotFound is returned (wrapped) when a requested row does not exist.
@@ -53,6 +55,23 @@ func (t *Tx) GetGolden(ctx context.Context, id string) (*Golden, error) {
 		return nil, fmt.Errorf("get golden record %s: %w", id, err)
 	}
 	return &g, nil
+}
+
+// LiveGoldens returns the golden records of ids that were not merged away, in one query, by ID.
+func (t *Tx) LiveGoldens(ctx context.Context, ids []string) ([]Golden, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, entity, version, fields, merged_into, created_at, updated_at FROM golden_records
+		WHERE id IN (?) AND merged_into IS NULL ORDER BY id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("get golden records: %w", err)
+	}
+	var gs []Golden
+	if err := t.selectAll(ctx, &gs, q, args...); err != nil {
+		return nil, fmt.Errorf("get golden records: %w", err)
+	}
+	return gs, nil
 }
 
 // ListGolden lists live (not merged-away) golden records of an entity, by ID.

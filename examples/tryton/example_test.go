@@ -137,6 +137,23 @@ func TestExample(t *testing.T) {
 	})
 	e.settle(t, ctx)
 
+	// 4b. A confirmed sale in Tryton becomes a golden sale fact whose customer is the golden
+	// customer of its party (lookup: {xref: customer}), its total exact.
+	sale, _ := trytontest.ConfirmedSale(t, e.tryton, first, "2")
+	customer := e.goldenOf(t, ctx, "tryton", "customer", first)
+	eventually(t, "the Tryton sale becomes a golden fact of its customer", func() bool {
+		x, err := e.node.Store.Read().GetXref(ctx, "tryton", "sale", sale)
+		if err != nil {
+			return false
+		}
+		g, err := e.node.Store.Read().GetGolden(ctx, x.GoldenID)
+		if err != nil {
+			return false
+		}
+		f, _ := g.Fields()
+		return f["customer"] == customer && f["total"] == "226.00" && f["currency"] == "CNY"
+	})
+
 	// 5. A party deleted in Tryton is unlinked (delete_policy: unlink): its golden customer
 	// and the other systems' records stay.
 	x, err := e.node.Store.Read().GetXref(ctx, "tryton", entity, second)
@@ -170,6 +187,16 @@ func TestExample(t *testing.T) {
 	if n := st.Outbox[store.OutboxFailed]; n > 0 {
 		t.Errorf("%d pushes failed", n)
 	}
+}
+
+// goldenOf is the golden ID of a system's record of entity.
+func (e *example) goldenOf(t *testing.T, ctx context.Context, system, ent, id string) string {
+	t.Helper()
+	x, err := e.node.Store.Read().GetXref(ctx, system, ent, id)
+	if err != nil {
+		t.Fatalf("%s %s %s: %v", system, ent, id, err)
+	}
+	return x.GoldenID
 }
 
 // settle signals every sync and waits until the store is quiet.
