@@ -144,7 +144,7 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 	if x != nil && !x.Deleted {
 		goldenID = x.GoldenID
 	} else {
-		if goldenID, held, err = e.match(ctx, tx, mapped.Texts(), res); err != nil {
+		if goldenID, held, err = e.match(ctx, tx, system, mapped.Texts(), res); err != nil {
 			return err
 		}
 	}
@@ -179,6 +179,15 @@ func (e *Engine) ingestOne(ctx context.Context, tx *store.Tx, m *mapping.Mapping
 	return nil
 }
 
+// holds reports whether golden record id links a live record of system.
+func (e *Engine) holds(ctx context.Context, tx *store.Tx, id, system string) (bool, error) {
+	x, err := tx.XrefIn(ctx, id, system, e.entity)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && !x.Deleted, err
+}
+
 func allUnresolved(errs []*mapping.FieldError) bool {
 	for _, fe := range errs {
 		if !fe.Unresolved {
@@ -191,9 +200,10 @@ func allUnresolved(errs []*mapping.FieldError) bool {
 // match finds the golden record for a record without a cross-reference: by deterministic keys,
 // merging golden records the record proves to be one; failing those, by the fuzzy rules among
 // the golden records sharing a blocking key. Scoring at or above the merge threshold joins the
-// best candidate; between the thresholds, the record becomes a new golden record held for review
+// best candidate (unless it holds a record of the same system: then it is reviewed); between the
+// thresholds, the record becomes a new golden record held for review
 // against that candidate (held); below, a new golden record.
-func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]string, res *PageResult) (id string, held *Scored, err error) {
+func (e *Engine) match(ctx context.Context, tx *store.Tx, system string, mapped map[string]string, res *PageResult) (id string, held *Scored, err error) {
 	ids, err := tx.FindByKeys(ctx, e.entity, e.matchKeys(mapped))
 	if err != nil {
 		return "", nil, err
@@ -206,7 +216,15 @@ func (e *Engine) match(ctx context.Context, tx *store.Tx, mapped map[string]stri
 		}
 		mergeAt, reviewAt := e.model.Match.Thresholds()
 		if best != nil && best.Score >= mergeAt {
-			return best.ID, nil, nil
+			// A system rarely holds one customer twice: joining a candidate that already holds a
+			// record of this system is a steward's call, not a score's.
+			same, err := e.holds(ctx, tx, best.ID, system)
+			if err != nil {
+				return "", nil, err
+			}
+			if !same {
+				return best.ID, nil, nil
+			}
 		}
 		if best != nil && best.Score >= reviewAt {
 			held = best
