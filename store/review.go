@@ -26,7 +26,7 @@ type ReviewCase struct {
 	Score           float64      `db:"score"`
 	Details         string       `db:"details"`
 	Status          string       `db:"status"`
-	WorkflowStarted bool         `db:"workflow_started"`
+	WorkflowStarted bool         `db:"workflow_started"` // its workflow runs (false again once a closed case's workflow was told)
 	Escalated       bool         `db:"escalated"`
 	DecidedBy       string       `db:"decided_by"`
 	CreatedAt       time.Time    `db:"created_at"`
@@ -155,4 +155,22 @@ func (t *Tx) NotAMatch(ctx context.Context, entity, a, b string) (bool, error) {
 		return false, fmt.Errorf("not-a-match of %s and %s: %w", a, b, err)
 	}
 	return n > 0, nil
+}
+
+// ClosedRunningReviews lists cases decided or made obsolete whose workflow still waits (started
+// and not told yet): a key merge can close a case no steward decided.
+func (t *Tx) ClosedRunningReviews(ctx context.Context, limit int) ([]ReviewCase, error) {
+	var cs []ReviewCase
+	if err := t.selectAll(ctx, &cs, `SELECT `+reviewColumns+` FROM review_cases WHERE status <> 'open' AND workflow_started ORDER BY id LIMIT ?`, limit); err != nil {
+		return nil, fmt.Errorf("closed review cases: %w", err)
+	}
+	return cs, nil
+}
+
+// MarkReviewStopped records that case id's workflow was told its case is closed.
+func (t *Tx) MarkReviewStopped(ctx context.Context, id int64) error {
+	if _, err := t.exec(ctx, `UPDATE review_cases SET workflow_started = FALSE WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("mark review case %d stopped: %w", id, err)
+	}
+	return nil
 }

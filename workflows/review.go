@@ -8,6 +8,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -39,6 +40,10 @@ type DecideReviewInput struct {
 
 // errTypeReviewClosed marks a decision on a case decided already.
 const errTypeReviewClosed = "AccordReviewClosed"
+
+// actionClosed, sent by Accord as a decision, ends the workflow of a case closed in the store
+// without a steward (its records were merged by a key, or split).
+const actionClosed = "closed"
 
 // ReviewWorkflow waits for a steward's decision on one review case and applies it. When none
 // comes within EscalateAfter, the case is escalated (AccordStatus escalated, accord review list
@@ -72,6 +77,10 @@ func ReviewWorkflow(ctx workflow.Context, in ReviewInput) (string, error) {
 			}
 			_ = workflow.UpsertTypedSearchAttributes(ctx, SAStatus.ValueSet(statusEscalated))
 			continue
+		}
+		if d.Action == actionClosed { // the case was closed without a steward (a key merged its records)
+			_ = workflow.UpsertTypedSearchAttributes(ctx, SAStatus.ValueSet(actionClosed))
+			return actionClosed, nil
 		}
 		err := workflow.ExecuteActivity(ctx, DecideReviewActivity, DecideReviewInput{CaseID: in.CaseID, Entity: in.Entity, ReviewDecision: d}).Get(ctx, nil)
 		var ae *temporal.ApplicationError
@@ -123,6 +132,7 @@ func (a *Activities) startReviews(ctx context.Context) {
 	if err != nil {
 		return
 	}
+	a.stopClosedReviews(ctx)
 	for _, c := range cases {
 		escalate := 48 * time.Hour
 		if g, ok := a.Config.Golden[c.Entity]; ok && g.Match.EscalateAfter > 0 {
@@ -132,6 +142,25 @@ func (a *Activities) startReviews(ctx context.Context) {
 			return
 		}
 		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.MarkReviewStarted(ctx, c.ID) }); err != nil {
+			return
+		}
+	}
+}
+
+// stopClosedReviews ends the workflows of cases closed in the store without a decision sent to
+// them, so no workflow waits for a case nobody can decide any more.
+func (a *Activities) stopClosedReviews(ctx context.Context) {
+	cases, err := a.Store.Read().ClosedRunningReviews(ctx, 100)
+	if err != nil {
+		return
+	}
+	for _, c := range cases {
+		err := a.client.SignalWorkflow(ctx, ReviewWorkflowID(c.Entity, c.ID), "", SignalDecide, ReviewDecision{Action: actionClosed, By: "accord"})
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			return
+		}
+		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.MarkReviewStopped(ctx, c.ID) }); err != nil {
 			return
 		}
 	}

@@ -2,9 +2,11 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -57,4 +59,17 @@ func TestReviewDecidedInTime(t *testing.T) {
 		t.Fatalf("result %q, %v", got, err)
 	}
 	env.AssertExpectations(t)
+}
+
+// TestReviewClosedWithoutSteward: a case closed in the store (its records merged by a key) ends
+// its workflow without applying anything.
+func TestReviewClosedWithoutSteward(t *testing.T) {
+	env := newReviewEnv(t)
+	env.OnActivity(DecideReviewActivity, anyCtx, mock.Anything).Return(errors.New("a closed case must not be decided")).Maybe()
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalDecide, ReviewDecision{Action: actionClosed, By: "accord"}) }, time.Minute)
+	env.ExecuteWorkflow(ReviewWorkflowName, ReviewInput{CaseID: 5, Entity: "customer", EscalateAfter: 48 * time.Hour})
+	var got string
+	if err := env.GetWorkflowResult(&got); err != nil || got != actionClosed {
+		t.Fatalf("result %q, %v; want closed", got, err)
+	}
 }
