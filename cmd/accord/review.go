@@ -6,10 +6,12 @@ import (
 	"os/user"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/text/width"
 
 	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
@@ -101,7 +103,7 @@ func reviewCmd(g *globals) *cobra.Command {
 			}
 			slices.Sort(fields)
 			for _, f := range fields {
-				fmt.Fprintf(w, "%-14s %-34s %-34s %s\n", f, text(v.Held[f]), text(v.Candidate[f]), sims[f])
+				fmt.Fprintf(w, "%-14s %s %s %s\n", f, pad(text(v.Held[f]), 34), pad(text(v.Candidate[f]), 34), sims[f])
 			}
 			return nil
 		},
@@ -180,4 +182,22 @@ func text(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
+}
+
+// pad fills s with spaces to n terminal columns: CJK and full-width characters take two, so
+// Chinese and Latin values line up.
+func pad(s string, n int) string {
+	cols := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			cols += 2
+		default:
+			cols++
+		}
+	}
+	if cols >= n {
+		return s
+	}
+	return s + strings.Repeat(" ", n-cols)
 }

@@ -194,3 +194,12 @@ func nameOf(t *testing.T, path, id string) string {
 	_ = db.QueryRow(`SELECT name FROM customers WHERE id = ?`, id).Scan(&name)
 	return name.String
 }
+
+// TestPad: Chinese and Latin values take the same columns.
+func TestPad(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{{"佛山市", "佛山市    "}, {"Acme", "Acme      "}, {"ＡＢ", "ＡＢ      "}, {"0123456789AB", "0123456789AB"}} {
+		if got := pad(tc.in, 10); got != tc.want {
+			t.Errorf("pad(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
