@@ -71,7 +71,19 @@ func printPlan(cmd *cobra.Command, cfg *config.Config) {
 		for _, k := range g.Match.Keys {
 			keys = append(keys, k.Kind)
 		}
-		fmt.Fprintf(w, "golden %s: %d fields, match keys %s\n", entity, len(g.Fields), strings.Join(keys, ", "))
+		fmt.Fprintf(w, "golden %s: %d fields, match keys %s\n", entity, len(g.Fields), listOr(keys))
+		if len(g.Match.Rules) > 0 {
+			var blocks, rules []string
+			for _, b := range g.Match.Blocking {
+				blocks = append(blocks, b.Kind)
+			}
+			for _, r := range g.Match.Rules {
+				rules = append(rules, r.Field+" ("+r.Compare+")")
+			}
+			mergeAt, reviewAt := g.Match.Thresholds()
+			fmt.Fprintf(w, "  fuzzy: blocks %s; rules %s; merge at %g, review from %g\n",
+				strings.Join(blocks, ", "), strings.Join(rules, ", "), mergeAt, reviewAt)
+		}
 		fmt.Fprintf(w, "  read from  %s\n  written to %s\n", listOr(cfg.Sources(entity)), listOr(cfg.Targets(entity)))
 	}
 	fmt.Fprintf(w, "\n%-10s %-10s %-10s %-18s %-9s %-7s %6s %8s %8s\n", "system", "connector", "entity", "object", "direction", "creates", "fields", "poll", "push")
