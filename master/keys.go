@@ -45,7 +45,7 @@ func (e *Engine) keysOf(contribs []Contribution) []store.MatchKey {
 				vals[f] = fv.V
 			}
 		}
-		for _, k := range append(e.matchKeys(vals), e.blockKeys(vals)...) {
+		for _, k := range e.IndexKeys(vals) {
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, k)

@@ -75,12 +75,9 @@ func (a *Activities) bind(ctx context.Context, system, entity string) (*binding,
 		}
 		a.conns[system] = conn
 	}
-	eng, ok := a.engines[entity]
-	if !ok {
-		if eng, err = master.NewEngine(a.Config, entity); err != nil {
-			return nil, temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
-		}
-		a.engines[entity] = eng
+	eng, err := a.engineLocked(entity)
+	if err != nil {
+		return nil, err
 	}
 	key := system + "/" + entity
 	m, ok := a.maps[key]
@@ -97,6 +94,11 @@ func (a *Activities) bind(ctx context.Context, system, entity string) (*binding,
 func (a *Activities) engine(entity string) (*master.Engine, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	return a.engineLocked(entity)
+}
+
+// engineLocked is engine with a.mu held.
+func (a *Activities) engineLocked(entity string) (*master.Engine, error) {
 	if a.engines == nil {
 		a.conns, a.engines, a.maps = map[string]connectors.Connector{}, map[string]*master.Engine{}, map[string]*mapping.Mapping{}
 	}

@@ -22,20 +22,7 @@ import (
 // history, as text and as JSON.
 func TestGoldenExplainAndHistory(t *testing.T) {
 	ctx := context.Background()
-	dataDir := t.TempDir()
-	cfgDir := copyDir(t, "../../examples/demo")
-	cfg, err := config.Load(cfgDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(dataDir, "accord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := master.NewEngine(cfg, "customer")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dataDir, cfgDir, cfg, s, engine := demoStore(t)
 	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	read := func(system, id string, fields map[string]any) {
 		t.Helper()

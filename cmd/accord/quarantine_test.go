@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/mapping"
-	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
 )
 
@@ -22,22 +20,9 @@ import (
 // replay a failed push (the golden record is queued for the system again).
 func TestQuarantineCommands(t *testing.T) {
 	ctx := context.Background()
-	dataDir := t.TempDir()
-	cfgDir := copyDir(t, "../../examples/demo")
-	cfg, err := config.Load(cfgDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(dataDir, "accord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dataDir, cfgDir, cfg, s, engine := demoStore(t)
 	_, b, _ := cfg.Binding("crm", "customer")
 	m, err := mapping.Compile("crm", "customer", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := master.NewEngine(cfg, "customer")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +70,7 @@ entities:
 	}
 	cfgDir := configtest.Dir(t, files)
 	database := filepath.Join(dir, "accord.db")
-	port := freeTCPPort(t)
+	port, _ := strconv.Atoi(freePort(t))
 	node, err := runner.Start(ctx, runner.Options{DataDir: dir, Database: database, Ephemeral: true, FrontendPort: port, UIPort: -1,
 		ConfigDir: cfgDir, Worker: true, Connectors: connectors.Registry{"sqltable": sqltable.New}})
 	if err != nil {
@@ -132,16 +132,6 @@ entities:
 	if got := nameOf(t, dbs["erp"], "E-1"); got != "深圳市华为技术有限公司" {
 		t.Fatalf("the ERP's own customer is now %q", got)
 	}
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func waitFor(ctx context.Context, t *testing.T, what string, ok func() bool) {
