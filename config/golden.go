@@ -13,7 +13,9 @@ type Golden struct {
 	Fields       map[string]FieldDef `yaml:"fields"`
 	Match        Match               `yaml:"match"`
 	Survivorship Survivorship        `yaml:"survivorship"`
-	src          source
+	// Classification, when set, derives lifecycle and tier fields from facts.
+	Classification *Classification `yaml:"classification"`
+	src            source
 }
 
 // FieldDef declares one golden field.

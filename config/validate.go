@@ -42,6 +42,7 @@ func (c *Config) validate() []error {
 			}
 		}
 		errs = append(errs, c.validateSurvivorship(g)...)
+		errs = append(errs, c.validateClassification(g)...)
 	}
 	for _, name := range c.SystemNames() {
 		s := c.Systems[name]
@@ -119,6 +120,9 @@ func (c *Config) validateBinding(s *System, entity string) []error {
 		}
 		if f.Direction.In() && f.From == "" && f.Expr == "" {
 			at("fields[%d] (%s): inbound needs from or expr", i, f.Golden)
+		}
+		if err := derivedMapped(g, f); err != nil {
+			at("fields[%d]: %v", i, err)
 		}
 		if f.Direction.Out() && f.Target() == "" && f.ToExpr == "" {
 			at("fields[%d] (%s): outbound needs to, from or to_expr", i, f.Golden)

@@ -17,6 +17,7 @@ type Engine struct {
 	entity string
 	model  *config.Golden
 	keys   []keyRule
+	feeds  []feed // classified entities this entity's records are facts of
 	// Now is the clock (tests replace it).
 	Now func() time.Time
 }
@@ -39,6 +40,14 @@ func NewEngine(cfg *config.Config, entity string) (*Engine, error) {
 		}
 		e.keys = append(e.keys, r)
 	}
+	feeds, err := newFeeds(cfg, entity)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range feeds {
+		f.into.Now = func() time.Time { return e.Now() } // one clock: a fact reclassifies as of its engine's now
+	}
+	e.feeds = feeds
 	return e, nil
 }
 

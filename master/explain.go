@@ -112,10 +112,32 @@ func Explain(ctx context.Context, tx *store.Tx, models map[string]*config.Golden
 	slices.SortFunc(contribs, func(a, b Contribution) int {
 		return strings.Compare(a.System+"\x00"+a.ExternalID, b.System+"\x00"+b.ExternalID)
 	})
+	var derived map[string]Choice
+	if model.Classification != nil {
+		facts, err := tx.FactsOf(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		derived = Classify(model.Classification, facts, time.Now())
+	}
 	for _, f := range slices.Sorted(maps.Keys(model.Fields)) {
+		if c, ok := derived[f]; ok {
+			ex.Fields = append(ex.Fields, explainDerived(f, c, stored))
+			continue
+		}
 		ex.Fields = append(ex.Fields, explainField(model, f, contribs, stored))
 	}
 	return ex, nil
+}
+
+// explainDerived explains a field classification derives from the facts about the record.
+func explainDerived(field string, c Choice, stored map[string]any) FieldExplanation {
+	fe := FieldExplanation{Field: field, State: StateValue, Value: c.Value, Strategies: []string{"classification"},
+		Rule: c.Rule, Reason: strings.TrimPrefix(c.Rule, "classification: "), Assertions: []Assertion{}}
+	if now, was := describeValue(fe.State, fe.Value), describeStored(stored, field); now != was {
+		fe.Stale = fmt.Sprintf("the golden record holds %s, the facts give %s as of today: the next classification pass stores it", was, now)
+	}
+	return fe
 }
 
 func explainField(model *config.Golden, field string, contribs []Contribution, stored map[string]any) FieldExplanation {

@@ -266,6 +266,9 @@ func (e *Engine) absorb(ctx context.Context, tx *store.Tx, survivor, other strin
 	if err := tx.MoveOutbox(ctx, other); err != nil {
 		return err
 	}
+	if err := tx.MoveFacts(ctx, other, survivor); err != nil { // the survivor is classified by both's
+		return err
+	}
 	if err := tx.ObsoleteReviews(ctx, other, now); err != nil { // decided by a key before a steward did
 		return err
 	}
@@ -295,6 +298,9 @@ func (e *Engine) recompute(ctx context.Context, tx *store.Tx, goldenID, reason s
 		return false, err
 	}
 	choices := Survive(e.model, contribs)
+	if err := e.classify(ctx, tx, goldenID, choices); err != nil {
+		return false, err
+	}
 	fields := make(map[string]any, len(choices))
 	for f, c := range choices {
 		fields[f] = c.Value
@@ -332,7 +338,7 @@ func (e *Engine) recompute(ctx context.Context, tx *store.Tx, goldenID, reason s
 			return false, err
 		}
 	}
-	return true, nil
+	return true, e.refreshFact(ctx, tx, goldenID, fields)
 }
 
 func sameFields(a, b map[string]any) bool {

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Fact is a transaction (an order, an invoice) as classification reads it: golden record FactID
+// of entity Entity, about golden record CustomerID, on day OccurredOn (YYYY-MM-DD, UTC), worth
+// Amount (exact decimal text) in Currency (empty when the fact entity has none).
+type Fact struct {
+	FactID     string `db:"fact_id"`
+	Entity     string `db:"entity"`
+	CustomerID string `db:"customer_id"`
+	OccurredOn string `db:"occurred_on"`
+	Amount     string `db:"amount"`
+	Currency   string `db:"currency"`
+}
+
+// GetFact returns the fact of golden record id, nil when it has none.
+func (t *Tx) GetFact(ctx context.Context, id string) (*Fact, error) {
+	var fs []Fact
+	if err := t.selectAll(ctx, &fs, `SELECT fact_id, entity, customer_id, occurred_on, amount, currency FROM facts WHERE fact_id = ?`, id); err != nil {
+		return nil, fmt.Errorf("get fact %s: %w", id, err)
+	}
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	return &fs[0], nil
+}
+
+// PutFact inserts or replaces a fact.
+func (t *Tx) PutFact(ctx context.Context, f Fact) error {
+	_, err := t.exec(ctx, `INSERT INTO facts (fact_id, entity, customer_id, occurred_on, amount, currency) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (fact_id) DO UPDATE SET entity = excluded.entity, customer_id = excluded.customer_id,
+		occurred_on = excluded.occurred_on, amount = excluded.amount, currency = excluded.currency`,
+		f.FactID, f.Entity, f.CustomerID, f.OccurredOn, f.Amount, f.Currency)
+	if err != nil {
+		return fmt.Errorf("put fact %s: %w", f.FactID, err)
+	}
+	return nil
+}
+
+// DeleteFact removes the fact of golden record id, if any.
+func (t *Tx) DeleteFact(ctx context.Context, id string) error {
+	if _, err := t.exec(ctx, `DELETE FROM facts WHERE fact_id = ?`, id); err != nil {
+		return fmt.Errorf("delete fact %s: %w", id, err)
+	}
+	return nil
+}
+
+// FactsOf returns the facts about golden record customerID, oldest first.
+func (t *Tx) FactsOf(ctx context.Context, customerID string) ([]Fact, error) {
+	var fs []Fact
+	err := t.selectAll(ctx, &fs, `SELECT fact_id, entity, customer_id, occurred_on, amount, currency FROM facts
+		WHERE customer_id = ? ORDER BY occurred_on, fact_id`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("facts of %s: %w", customerID, err)
+	}
+	return fs, nil
+}
+
+// MoveFacts makes the facts about golden record from facts about to (from was merged into to).
+func (t *Tx) MoveFacts(ctx context.Context, from, to string) error {
+	if _, err := t.exec(ctx, `UPDATE facts SET customer_id = ? WHERE customer_id = ?`, to, from); err != nil {
+		return fmt.Errorf("move facts of %s: %w", from, err)
+	}
+	return nil
+}
+
+// GoldenIDsAfter returns up to limit IDs of live golden records of entity after ID after, by ID:
+// a cursor over all of them that new records do not disturb.
+func (t *Tx) GoldenIDsAfter(ctx context.Context, entity, after string, limit int) ([]string, error) {
+	var ids []string
+	err := t.selectAll(ctx, &ids, `SELECT id FROM golden_records WHERE entity = ? AND merged_into IS NULL AND id > ? ORDER BY id LIMIT ?`,
+		entity, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list %s golden records: %w", entity, err)
+	}
+	return ids, nil
+}
