@@ -165,9 +165,13 @@ func (n *Node) startAPI(o Options) error {
 	return nil
 }
 
-// StartWorkflows starts the inbound syncs and, when pushes is true, the outbound pushes.
+// StartWorkflows starts the inbound syncs, the classification passes and, when pushes is true,
+// the outbound pushes.
 func (n *Node) StartWorkflows(ctx context.Context, pushes bool) error {
 	if err := workflows.StartSyncs(ctx, n.Client, n.Config); err != nil {
+		return err
+	}
+	if err := workflows.StartClassifiers(ctx, n.Client, n.Config); err != nil {
 		return err
 	}
 	if pushes {

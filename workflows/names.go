@@ -15,6 +15,8 @@ const (
 	SyncWorkflowName   = "accord.sync"
 	PushWorkflowName   = "accord.push"
 	ReviewWorkflowName = "accord.review"
+	// ClassifyWorkflowName classifies an entity's records again as time passes.
+	ClassifyWorkflowName = "accord.classify"
 )
 
 // Activity names.
@@ -23,6 +25,7 @@ const (
 	PushBatchActivity      = "accord.push-batch"
 	DecideReviewActivity   = "accord.decide-review"
 	EscalateReviewActivity = "accord.escalate-review"
+	ClassifyPageActivity   = "accord.classify-page"
 )
 
 // Signal and query names.
@@ -55,3 +58,6 @@ func SyncWorkflowID(system, entity string) string { return "sync/" + system + "/
 
 // PushWorkflowID is the ID of the outbound push to system×entity.
 func PushWorkflowID(system, entity string) string { return "push/" + system + "/" + entity }
+
+// ClassifyWorkflowID is the ID of the classification passes of entity.
+func ClassifyWorkflowID(entity string) string { return "classify/" + entity }

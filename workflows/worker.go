@@ -33,6 +33,8 @@ func NewWorker(c client.Client, acts *Activities) worker.Worker {
 	w.RegisterWorkflowWithOptions(ReviewWorkflow, workflow.RegisterOptions{Name: ReviewWorkflowName})
 	w.RegisterActivityWithOptions(acts.DecideReview, activity.RegisterOptions{Name: DecideReviewActivity})
 	w.RegisterActivityWithOptions(acts.EscalateReview, activity.RegisterOptions{Name: EscalateReviewActivity})
+	w.RegisterWorkflowWithOptions(ClassifyWorkflow, workflow.RegisterOptions{Name: ClassifyWorkflowName})
+	w.RegisterActivityWithOptions(acts.ClassifyPage, activity.RegisterOptions{Name: ClassifyPageActivity})
 	acts.client = c // review case workflows are started by the sync that opens the cases
 	return w
 }
@@ -61,6 +63,20 @@ func StartPushes(ctx context.Context, c client.Client, cfg *config.Config) error
 			if err := start(ctx, c, PushWorkflowID(system, entity), PushWorkflowName, system, entity, in); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// StartClassifiers starts the classification passes of every entity with a classification.
+func StartClassifiers(ctx context.Context, c client.Client, cfg *config.Config) error {
+	for entity, g := range cfg.Golden {
+		if g.Classification == nil {
+			continue
+		}
+		in := ClassifyInput{Entity: entity, Every: g.Classification.Interval()}
+		if err := start(ctx, c, ClassifyWorkflowID(entity), ClassifyWorkflowName, "accord", entity, in); err != nil {
+			return err
 		}
 	}
 	return nil

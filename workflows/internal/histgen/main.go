@@ -1,5 +1,5 @@
-// Command histgen records the histories the replay test checks: it runs one sync and one push
-// workflow to their first continue-as-new, and one review case workflow through an escalation
+// Command histgen records the histories the replay test checks: it runs one sync, one push and
+// one classify workflow to their first continue-as-new, and one review case workflow through an escalation
 // to its decision, on an embedded Temporal server with stand-in activities, and writes each
 // history as JSON to workflows/testdata. Re-run it (go run ./workflows/internal/histgen
 // [-only review]) when a workflow change is deliberately incompatible, behind
@@ -32,7 +32,7 @@ import (
 )
 
 func main() {
-	only := flag.String("only", "sync,push,review", "histories to record")
+	only := flag.String("only", "sync,push,review,classify", "histories to record")
 	flag.Parse()
 	if err := run(context.Background(), "workflows/testdata", strings.Split(*only, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "histgen:", err)
@@ -66,6 +66,15 @@ func run(ctx context.Context, out string, only []string) error {
 		return workflows.PushBatchResult{PushResult: master.PushResult{Claimed: 2, Updated: 2}, More: batch%2 == 0}, nil
 	}, activity.RegisterOptions{Name: workflows.PushBatchActivity})
 	w.RegisterWorkflowWithOptions(workflows.ReviewWorkflow, workflow.RegisterOptions{Name: workflows.ReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ClassifyWorkflow, workflow.RegisterOptions{Name: workflows.ClassifyWorkflowName})
+	pass := 0
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.ClassifyPageInput) (workflows.ClassifyPageResult, error) {
+		pass++
+		if pass%3 == 0 {
+			return workflows.ClassifyPageResult{}, nil // the pass is done
+		}
+		return workflows.ClassifyPageResult{Last: fmt.Sprintf("g-%03d", pass), Changed: 1}, nil
+	}, activity.RegisterOptions{Name: workflows.ClassifyPageActivity})
 	w.RegisterActivityWithOptions(func(context.Context, workflows.DecideReviewInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.DecideReviewActivity})
 	w.RegisterActivityWithOptions(func(context.Context, int64) error { return nil }, activity.RegisterOptions{Name: workflows.EscalateReviewActivity})
@@ -84,6 +93,7 @@ func run(ctx context.Context, out string, only []string) error {
 	}{
 		{"sync/replay/customer", workflows.SyncWorkflowName, workflows.SyncInput{System: "replay", Entity: "customer", PollInterval: time.Millisecond}},
 		{"push/replay/customer", workflows.PushWorkflowName, workflows.PushInput{System: "replay", Entity: "customer", PollInterval: time.Millisecond}},
+		{"classify/customer", workflows.ClassifyWorkflowName, workflows.ClassifyInput{Entity: "customer", Every: time.Millisecond}},
 	}
 	for _, r := range runs {
 		if !slices.Contains(only, strings.SplitN(r.id, "/", 2)[0]) {
