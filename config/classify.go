@@ -86,6 +86,18 @@ func (t *Tier) Thresholds() (high, mid decimal.Decimal) {
 	return high, mid
 }
 
+// Of is the tier of value v.
+func (t *Tier) Of(v decimal.Decimal) string {
+	high, mid := t.Thresholds()
+	switch {
+	case v.GreaterThanOrEqual(high):
+		return TierHigh
+	case v.GreaterThanOrEqual(mid):
+		return TierMid
+	}
+	return TierLow
+}
+
 // Derived reports whether field is computed by classification.
 func (g *Golden) Derived(field string) bool {
 	c := g.Classification

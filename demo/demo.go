@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/accord-mdm/accord/connectors"
@@ -54,6 +56,7 @@ type Report struct {
 	EditedGolden  string
 	NewPhone      string
 	UIURL         string
+	Classes       Classes
 }
 
 // Run runs the demo. With Once it returns after the edit has propagated; otherwise it keeps the
@@ -101,13 +104,18 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := node.StartWorkflows(ctx, true); err != nil {
 		return rep, err
 	}
-	sources := node.Config.Sources(entity)
-	if err := waitFor(ctx, o.Timeout, func() (bool, error) { return node.Store.Read().Quiet(ctx, entity, sources) }); err != nil {
+	settled := func() (bool, error) { return quiet(ctx, node) }
+	if err := waitFor(ctx, o.Timeout, settled); err != nil {
 		return rep, fmt.Errorf("sync did not converge: %w", err)
 	}
 	rep.ConvergedIn = time.Since(start)
 	if rep.Stats, err = node.Store.Read().Stats(ctx, entity); err != nil {
 		return rep, err
+	}
+	if cl := node.Config.Golden[entity].Classification; cl != nil {
+		if rep.Classes, err = countClasses(ctx, node.Store, cl, truth); err != nil {
+			return rep, err
+		}
 	}
 	p.summary(rep, node)
 
@@ -115,7 +123,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, err
 	}
 	// The edit's echo and the pushes it caused settle too before the final count.
-	if err := waitFor(ctx, o.Timeout, func() (bool, error) { return node.Store.Read().Quiet(ctx, entity, sources) }); err != nil {
+	if err := waitFor(ctx, o.Timeout, settled); err != nil {
 		return rep, fmt.Errorf("sync did not settle after the edit: %w", err)
 	}
 	if rep.Stats, err = node.Store.Read().Stats(ctx, entity); err != nil {
@@ -180,6 +188,18 @@ func WriteConfig(dir string) error {
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
+}
+
+// quiet reports whether every entity's syncs and pushes have settled: customers, and the
+// orders and invoices that classify them.
+func quiet(ctx context.Context, node *runner.Node) (bool, error) {
+	for _, e := range slices.Sorted(maps.Keys(node.Config.Golden)) {
+		ok, err := node.Store.Read().Quiet(ctx, e, node.Config.Sources(e))
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // waitFor polls cond until it holds.

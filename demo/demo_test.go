@@ -83,12 +83,26 @@ func runDemo(t *testing.T, database string, companies int, conns connectors.Regi
 	var out bytes.Buffer
 	var leaked []string
 	var served int
+	var facts map[string]int64
 	rep, err := demo.Run(ctx, demo.Options{
 		DataDir: t.TempDir(), Database: database, Companies: companies, Seed: 3, Once: true, Timeout: 5 * time.Minute,
 		FrontendPort: freePort(t), UIPort: freePort(t), Out: &out,
 		Connectors: conns,
 		Inspect: func(ctx context.Context, node *runner.Node) error {
 			served = pluginProcesses()
+			facts = map[string]int64{}
+			for _, e := range []string{"order", "invoice"} {
+				st, err := node.Store.Read().Stats(ctx, e)
+				if err != nil {
+					return err
+				}
+				for sys, n := range st.Read {
+					facts[e+" read from "+sys] = n
+				}
+				for sys, n := range st.Quarantined {
+					facts[e+" quarantined from "+sys] = n
+				}
+			}
 			var err error
 			leaked, err = historyLeaks(ctx, node)
 			return err
@@ -128,10 +142,19 @@ func runDemo(t *testing.T, database string, companies int, conns connectors.Regi
 	if rep.EditPropagate <= 0 || rep.EditedGolden == "" {
 		t.Errorf("edit not propagated: %+v", rep)
 	}
+	// Every order and invoice is read (none quarantined for a customer not linked yet), and
+	// every customer of the ERP or the finance system is classified as its transactions were drawn.
+	if facts["order read from erp"] != int64(rep.Truth.Orders) || facts["invoice read from finance"] != int64(rep.Truth.Invoices) ||
+		facts["order quarantined from erp"]+facts["invoice quarantined from finance"] != 0 {
+		t.Errorf("facts %v, want %d orders and %d invoices read, none quarantined", facts, rep.Truth.Orders, rep.Truth.Invoices)
+	}
+	if c := rep.Classes; c.Checked == 0 || c.Agree != c.Checked {
+		t.Errorf("classification agrees with the truth for %d of %d customers: %v", c.Agree, c.Checked, c.Wrong)
+	}
 	if len(leaked) > 0 {
 		t.Errorf("customer data in workflow histories: %v", leaked)
 	}
-	for _, want := range []string{"Converged in", "golden customers:", "Temporal UI: http://127.0.0.1:", "phone = +8613900002026"} {
+	for _, want := range []string{"Converged in", "golden customers:", "lifecycle  potential", "Temporal UI: http://127.0.0.1:", "phone = +8613900002026"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q", want)
 		}

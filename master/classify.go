@@ -204,14 +204,11 @@ func tier(t *config.Tier, facts []store.Fact, today time.Time) Choice {
 		}
 		sum, n = sum.Add(a), n+1
 	}
-	value := config.TierLow
-	switch {
-	case sum.GreaterThanOrEqual(high):
-		value = config.TierHigh
-	case sum.GreaterThanOrEqual(mid):
-		value = config.TierMid
+	value := t.Of(sum)
+	cur := ""
+	if t.Currency != "" {
+		cur = t.Currency + " "
 	}
-	cur := strings.TrimSpace(t.Currency + " ")
 	rule := fmt.Sprintf("classification: %s (%s%s from %d transactions since %s; mid from %s, high from %s)",
 		value, cur, sum.StringFixed(2), n, since.Format(time.DateOnly), mid, high)
 	if other > 0 {

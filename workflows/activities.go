@@ -173,6 +173,9 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 	if !bd.b.Direction.In() {
 		return SyncPageResult{CaughtUp: true}, nil
 	}
+	if wait, err := a.referencesLoading(ctx, in.System, in.Entity, bd); err != nil || wait {
+		return SyncPageResult{CaughtUp: true}, err // idle until the next poll
+	}
 	started := time.Now().UTC()
 	cur, err := a.Store.Read().GetCursor(ctx, in.System, in.Entity)
 	if err != nil {
@@ -211,6 +214,29 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 	a.startReviews(ctx)
 	out.CaughtUp = !page.More
 	return out, nil
+}
+
+// referencesLoading reports whether a record of system×entity may refer (lookup: {xref: E}) to a
+// record of system×E that has not been read yet because the system's E sync has not finished its
+// first full read: reading now would quarantine every such record. Once loaded, a reference to a
+// record created since is quarantined and replayed like any other.
+func (a *Activities) referencesLoading(ctx context.Context, system, entity string, bd *binding) (bool, error) {
+	for _, l := range bd.m.Lookups() {
+		if l.Xref == "" || l.Xref == entity {
+			continue
+		}
+		if _, ref, err := a.Config.Binding(system, l.Xref); err != nil || !ref.Direction.In() {
+			continue
+		}
+		cur, err := a.Store.Read().GetCursor(ctx, system, l.Xref)
+		if err != nil {
+			return false, err
+		}
+		if !cur.LoadedAt.Valid {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // breaker counts a page's records and failures into the cursor's window and, when a full window

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -84,6 +85,12 @@ func printPlan(cmd *cobra.Command, cfg *config.Config) {
 			fmt.Fprintf(w, "  fuzzy: blocks %s; rules %s; merge at %g, review from %g\n",
 				strings.Join(blocks, ", "), strings.Join(rules, ", "), mergeAt, reviewAt)
 		}
+		if cl := g.Classification; cl != nil {
+			printClassification(w, cl)
+		}
+		if by := cfg.ClassifiedBy(entity); len(by) > 0 {
+			fmt.Fprintf(w, "  facts of  %s (classification)\n", strings.Join(by, ", "))
+		}
 		fmt.Fprintf(w, "  read from  %s\n  written to %s\n", listOr(cfg.Sources(entity)), listOr(cfg.Targets(entity)))
 	}
 	fmt.Fprintf(w, "\n%-10s %-10s %-10s %-18s %-9s %-7s %6s %8s %8s\n", "system", "connector", "entity", "object", "direction", "creates", "fields", "poll", "push")
@@ -102,4 +109,23 @@ func listOr(names []string) string {
 		return "(none)"
 	}
 	return strings.Join(names, ", ")
+}
+
+// printClassification says how a golden model classifies its records.
+func printClassification(w io.Writer, cl *config.Classification) {
+	var facts []string
+	for _, f := range cl.Facts {
+		facts = append(facts, f.Entity)
+	}
+	fmt.Fprintf(w, "  classification from %s, again every %s\n", strings.Join(facts, ", "), cl.Interval())
+	if l := cl.Lifecycle; l != nil {
+		fmt.Fprintf(w, "    %s: active within %d days, silent after, churned after %d\n", l.Field, l.ActiveDays, l.ChurnedDays)
+	}
+	if t := cl.Tier; t != nil {
+		in := ""
+		if t.Currency != "" {
+			in = " in " + t.Currency
+		}
+		fmt.Fprintf(w, "    %s: over %d days%s, high from %s, mid from %s, else low\n", t.Field, t.WindowDays, in, t.High, t.Mid)
+	}
 }

@@ -59,9 +59,14 @@ type Truth struct {
 	Overlapping int
 	// Cluster maps "system/id" (for example "crm/C000123") to a company ID, for every row.
 	Cluster map[string]string
+	// Facts are the transactions drawn per company ID: the ERP's orders and the finance
+	// system's invoices, Orders and Invoices rows in all.
+	Facts            map[string]CompanyFacts
+	Orders, Invoices int
 }
 
-// Generate writes the three demo databases into opts.Dir and returns their ground truth. The
+// Generate writes the three demo databases into opts.Dir, with the ERP's orders and the finance
+// system's invoices of the companies they hold, and returns their ground truth. The
 // files are built under temporary names and renamed into place, so a reader never sees a
 // half-written file; stale -wal, -shm and -journal files of the old ones are removed.
 func Generate(ctx context.Context, opts Options) (Truth, error) {
@@ -93,5 +98,10 @@ func Generate(ctx context.Context, opts Options) (Truth, error) {
 	if err := g.Wait(); err != nil {
 		return Truth{}, err
 	}
+	f := drawFacts(rand.New(rand.NewPCG(opts.Seed, factStream)), &ds, now)
+	if err := writeFacts(ctx, opts.Dir, f); err != nil {
+		return Truth{}, err
+	}
+	ds.truth.Facts, ds.truth.Orders, ds.truth.Invoices = f.truth, len(f.orders), len(f.invoices)
 	return ds.truth, nil
 }

@@ -149,6 +149,12 @@ func fill(ctx context.Context, path string, t table, rows []record) (err error) 
 			err = fmt.Errorf("close %s: %w", t.file, cerr)
 		}
 	}()
+	return load(ctx, db, t, rows)
+}
+
+// load creates table t in db and inserts rows in one transaction, indexing after the load
+// (cheaper than maintaining the index row by row).
+func load(ctx context.Context, db *sql.DB, t table, rows []record) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin %s: %w", t.file, err)
@@ -160,7 +166,6 @@ func fill(ctx context.Context, path string, t table, rows []record) (err error) 
 	if err := insertRows(ctx, tx, t, rows); err != nil {
 		return err
 	}
-	// Indexing after the load is cheaper than maintaining the index row by row.
 	if _, err := tx.ExecContext(ctx, t.indexSQL()); err != nil {
 		return fmt.Errorf("index %s: %w", t.name, err)
 	}
