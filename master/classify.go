@@ -110,8 +110,44 @@ func (f feed) fact(ctx context.Context, tx *store.Tx, entity, id string, fields 
 	if err != nil {
 		return nil, err
 	}
+	system, record, err := f.customerRecord(ctx, tx, entity, id)
+	if err != nil {
+		return nil, err
+	}
 	return &store.Fact{FactID: id, Entity: entity, CustomerID: live, OccurredOn: on.Format(time.DateOnly),
-		Amount: amount, Currency: text(fields[f.src.Currency])}, nil
+		Amount: amount, Currency: text(fields[f.src.Currency]), CustomerSystem: system, CustomerRecord: record}, nil
+}
+
+// customerRecord names the record of the fact's own system the fact refers to: the value of
+// the column its mapping resolves by cross-reference, as last read. Empty when the reference is
+// an expression or a nested path.
+func (f feed) customerRecord(ctx context.Context, tx *store.Tx, entity, id string) (system, record string, err error) {
+	xs, err := tx.XrefsOf(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	for _, x := range xs {
+		if x.Deleted {
+			continue
+		}
+		_, b, err := f.into.cfg.Binding(x.System, entity)
+		if err != nil {
+			continue
+		}
+		for _, fm := range b.Fields {
+			if fm.Golden != f.src.Customer || fm.Lookup == nil || fm.Lookup.Xref != f.into.entity || strings.Contains(fm.From, ".") {
+				continue
+			}
+			snap, err := decodeSnapshot(x.FieldsJSON)
+			if err != nil {
+				return "", "", err
+			}
+			if v := text(snap.Raw[fm.From]); v != "" {
+				return x.System, v, nil
+			}
+		}
+	}
+	return "", "", nil
 }
 
 // factDay is the UTC day of a date or timestamp value; placeholder dates are no day.

@@ -312,3 +312,30 @@ func TestClassificationConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestClassificationFollowsUnmerge: two ERP customers wrongly merged by a shared tax ID each
+// have orders; unmerging one takes its orders along, and both halves are classified by their own.
+func TestClassificationFollowsUnmerge(t *testing.T) {
+	w := newClassWorld(t)
+	w.read(w.cust, "erp", "customer", "E-1", map[string]any{"name": "Acme", "tax_id": "T1"})
+	w.read(w.cust, "erp", "customer", "E-2", map[string]any{"name": "Globex", "tax_id": "T1"})
+	w.order("O-1", "E-1", 5, "50000.00", "CNY")
+	w.order("O-2", "E-2", 200, "3000.00", "CNY")
+	w.want("E-1", "active", "mid")
+	x, err := w.s.Read().GetXref(w.ctx, "erp", "customer", "E-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.s.InTx(w.ctx, func(tx *store.Tx) error {
+		_, err := w.cust.Unmerge(w.ctx, tx, x.GoldenID, "erp", "E-2", "steward@test")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.want("E-1", "active", "mid")
+	w.want("E-2", "silent", "low")
+	w.order("O-3", "E-2", 1, "20000.00", "CNY") // read after the split: resolves to its own record
+	w.want("E-2", "active", "mid")
+	w.want("E-1", "active", "mid")
+}

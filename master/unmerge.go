@@ -50,6 +50,10 @@ func (e *Engine) Unmerge(ctx context.Context, tx *store.Tx, id, system, external
 	if err := tx.UpsertXref(ctx, x); err != nil {
 		return "", err
 	}
+	// The facts about the record split out (its orders, its invoices) go with it.
+	if err := tx.SplitFacts(ctx, id, newID, system, externalID); err != nil {
+		return "", err
+	}
 	if _, err := e.recompute(ctx, tx, id, fmt.Sprintf("unmerged %s:%s by %s", system, externalID, by)); err != nil {
 		return "", err
 	}

@@ -15,12 +15,18 @@ type Fact struct {
 	OccurredOn string `db:"occurred_on"`
 	Amount     string `db:"amount"`
 	Currency   string `db:"currency"`
+	// CustomerSystem and CustomerRecord name the record of the fact's own system the fact
+	// refers to (empty when unknown): an unmerge of that record takes the fact along.
+	CustomerSystem string `db:"customer_system"`
+	CustomerRecord string `db:"customer_record"`
 }
+
+const factColumns = `fact_id, entity, customer_id, occurred_on, amount, currency, customer_system, customer_record`
 
 // GetFact returns the fact of golden record id, nil when it has none.
 func (t *Tx) GetFact(ctx context.Context, id string) (*Fact, error) {
 	var fs []Fact
-	if err := t.selectAll(ctx, &fs, `SELECT fact_id, entity, customer_id, occurred_on, amount, currency FROM facts WHERE fact_id = ?`, id); err != nil {
+	if err := t.selectAll(ctx, &fs, `SELECT `+factColumns+` FROM facts WHERE fact_id = ?`, id); err != nil {
 		return nil, fmt.Errorf("get fact %s: %w", id, err)
 	}
 	if len(fs) == 0 {
@@ -31,10 +37,11 @@ func (t *Tx) GetFact(ctx context.Context, id string) (*Fact, error) {
 
 // PutFact inserts or replaces a fact.
 func (t *Tx) PutFact(ctx context.Context, f Fact) error {
-	_, err := t.exec(ctx, `INSERT INTO facts (fact_id, entity, customer_id, occurred_on, amount, currency) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO facts (`+factColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (fact_id) DO UPDATE SET entity = excluded.entity, customer_id = excluded.customer_id,
-		occurred_on = excluded.occurred_on, amount = excluded.amount, currency = excluded.currency`,
-		f.FactID, f.Entity, f.CustomerID, f.OccurredOn, f.Amount, f.Currency)
+		occurred_on = excluded.occurred_on, amount = excluded.amount, currency = excluded.currency,
+		customer_system = excluded.customer_system, customer_record = excluded.customer_record`,
+		f.FactID, f.Entity, f.CustomerID, f.OccurredOn, f.Amount, f.Currency, f.CustomerSystem, f.CustomerRecord)
 	if err != nil {
 		return fmt.Errorf("put fact %s: %w", f.FactID, err)
 	}
@@ -52,7 +59,7 @@ func (t *Tx) DeleteFact(ctx context.Context, id string) error {
 // FactsOf returns the facts about golden record customerID, oldest first.
 func (t *Tx) FactsOf(ctx context.Context, customerID string) ([]Fact, error) {
 	var fs []Fact
-	err := t.selectAll(ctx, &fs, `SELECT fact_id, entity, customer_id, occurred_on, amount, currency FROM facts
+	err := t.selectAll(ctx, &fs, `SELECT `+factColumns+` FROM facts
 		WHERE customer_id = ? ORDER BY occurred_on, fact_id`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("facts of %s: %w", customerID, err)
@@ -64,6 +71,16 @@ func (t *Tx) FactsOf(ctx context.Context, customerID string) ([]Fact, error) {
 func (t *Tx) MoveFacts(ctx context.Context, from, to string) error {
 	if _, err := t.exec(ctx, `UPDATE facts SET customer_id = ? WHERE customer_id = ?`, to, from); err != nil {
 		return fmt.Errorf("move facts of %s: %w", from, err)
+	}
+	return nil
+}
+
+// SplitFacts makes the facts about golden record from that refer to record of system facts
+// about golden record to (record was split out of from into to).
+func (t *Tx) SplitFacts(ctx context.Context, from, to, system, record string) error {
+	if _, err := t.exec(ctx, `UPDATE facts SET customer_id = ? WHERE customer_id = ? AND customer_system = ? AND customer_record = ?`,
+		to, from, system, record); err != nil {
+		return fmt.Errorf("split facts of %s: %w", from, err)
 	}
 	return nil
 }

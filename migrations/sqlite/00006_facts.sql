@@ -1,7 +1,9 @@
 -- +goose Up
 -- A transaction fact (an order, an invoice) as classification reads it: the golden record
 -- fact_id of a fact entity, about the live golden record customer_id (moved along when that
--- record is merged into another). Dates are UTC days (YYYY-MM-DD); amounts exact decimal text,
+-- record is merged into another). customer_system and customer_record name the record of the
+-- fact's own system it refers to, so that an unmerge of that record takes its facts along.
+-- Dates are UTC days (YYYY-MM-DD); amounts exact decimal text,
 -- added up in the engine.
 CREATE TABLE facts (
     fact_id     TEXT PRIMARY KEY,
@@ -9,7 +11,9 @@ CREATE TABLE facts (
     customer_id TEXT NOT NULL,
     occurred_on TEXT NOT NULL,
     amount      TEXT NOT NULL,
-    currency    TEXT NOT NULL DEFAULT ''
+    currency    TEXT NOT NULL DEFAULT '',
+    customer_system TEXT NOT NULL DEFAULT '',
+    customer_record TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX facts_customer ON facts (customer_id, occurred_on);
 
