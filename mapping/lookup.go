@@ -26,9 +26,13 @@ type UnresolvedError struct {
 	Value  string
 }
 
+// NotLinked ends the message of a cross-reference to a record not linked yet: the sync of the
+// entity referred to retries the quarantined records whose message holds it.
+const NotLinked = "which is not linked to a golden record (not read yet, or quarantined)"
+
 func (e *UnresolvedError) Error() string {
 	if e.Lookup.Xref != "" {
-		return fmt.Sprintf("refers to %s record %q, which is not linked to a golden record (not read yet, or quarantined)", e.Lookup.Xref, e.Value)
+		return fmt.Sprintf("refers to %s record %q, %s", e.Lookup.Xref, e.Value, NotLinked)
 	}
 	key := e.Lookup.Key
 	if key == "" {

@@ -127,6 +127,18 @@ func (t *Tx) ListQuarantine(ctx context.Context, limit int) ([]QuarantineEntry, 
 	return es, nil
 }
 
+// QuarantinedWith lists up to limit open inbound entries of system×entity whose error holds
+// phrase, oldest first.
+func (t *Tx) QuarantinedWith(ctx context.Context, system, entity, phrase string, limit int) ([]QuarantineEntry, error) {
+	var es []QuarantineEntry
+	if err := t.selectAll(ctx, &es, `SELECT `+quarantineColumns+` FROM quarantine
+		WHERE status = 'open' AND stage = 'inbound' AND system = ? AND entity = ? AND error LIKE ? ORDER BY id LIMIT ?`,
+		system, entity, "%"+phrase+"%", limit); err != nil {
+		return nil, fmt.Errorf("list quarantine of %s/%s: %w", system, entity, err)
+	}
+	return es, nil
+}
+
 const quarantineColumns = `id, system, entity, external_id, stage, raw, error, attempts, status, created_at, updated_at`
 
 // GetQuarantine returns entry id, whatever its status, or ErrNotFound.

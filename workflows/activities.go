@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -212,8 +214,66 @@ func (a *Activities) SyncPage(ctx context.Context, in SyncPageInput) (SyncPageRe
 		return out, fmt.Errorf("sync page %s/%s: %w", in.System, in.Entity, err)
 	}
 	a.startReviews(ctx)
+	if out.Read > out.Quarantined { // records linked: the ones waiting for them may go through
+		if err := a.retryWaiting(ctx, in.System, in.Entity); err != nil {
+			return out, err
+		}
+	}
 	out.CaughtUp = !page.More
 	return out, nil
+}
+
+// retryWaiting replays the quarantined records of system that wait for a record of entity (a
+// cross-reference lookup that found nothing: an order read before its new customer), now that
+// the page just read may have linked it. Entries still waiting stay quarantined.
+func (a *Activities) retryWaiting(ctx context.Context, system, entity string) error {
+	sys := a.Config.Systems[system]
+	for _, dep := range slices.Sorted(maps.Keys(sys.Entities)) {
+		if dep == entity || !refersTo(sys.Entities[dep], entity) {
+			continue
+		}
+		waiting, err := a.Store.Read().QuarantinedWith(ctx, system, dep, mapping.NotLinked, retryWaitingLimit)
+		if err != nil || len(waiting) == 0 {
+			return err
+		}
+		bd, err := a.bind(ctx, system, dep)
+		if err != nil {
+			return err
+		}
+		tables, err := a.lookupTables(ctx, system, bd)
+		if err != nil {
+			return err
+		}
+		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.LockEntity(ctx, dep); err != nil {
+				return err
+			}
+			for i := range waiting {
+				if _, err := bd.eng.Replay(ctx, tx, bd.m, bd.b, &waiting[i], tables); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("retry %s/%s records waiting for %s: %w", system, dep, entity, err)
+		}
+	}
+	return nil
+}
+
+// retryWaitingLimit bounds the waiting records one page retries.
+const retryWaitingLimit = 500
+
+// refersTo reports whether a binding's inbound mapping looks records of entity up by
+// cross-reference.
+func refersTo(b *config.Binding, entity string) bool {
+	for _, f := range b.Fields {
+		if f.Direction.In() && f.Lookup != nil && f.Lookup.Xref == entity {
+			return true
+		}
+	}
+	return false
 }
 
 // referencesLoading reports whether a record of system×entity may refer (lookup: {xref: E}) to a
