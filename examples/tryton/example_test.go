@@ -139,6 +139,9 @@ func TestExample(t *testing.T) {
 
 	// 4b. A confirmed sale in Tryton becomes a golden sale fact whose customer is the golden
 	// customer of its party (lookup: {xref: customer}), its total exact.
+	if got := queryOne(t, e.dir, "crm", "SELECT lifecycle || '/' || tier FROM accounts WHERE id = ?", crmID); got != "potential/low" {
+		t.Errorf("before any sale the CRM holds %q for the customer, want potential/low", got)
+	}
 	sale, _ := trytontest.ConfirmedSale(t, e.tryton, first, "2")
 	customer := e.goldenOf(t, ctx, "tryton", "customer", first)
 	eventually(t, "the Tryton sale becomes a golden fact of its customer", func() bool {
@@ -152,6 +155,10 @@ func TestExample(t *testing.T) {
 		}
 		f, _ := g.Fields()
 		return f["customer"] == customer && f["total"] == "226.00" && f["currency"] == "CNY"
+	})
+	// …and classifies it: the CRM, which held it as a potential customer, now shows it active.
+	eventually(t, "the sale makes the customer active in the CRM", func() bool {
+		return queryOne(t, e.dir, "crm", "SELECT lifecycle || '/' || tier FROM accounts WHERE id = ?", crmID) == "active/low"
 	})
 
 	// 5. A party deleted in Tryton is unlinked (delete_policy: unlink): its golden customer
