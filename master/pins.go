@@ -167,27 +167,31 @@ func (e *Engine) pinPicks(ctx context.Context, tx *store.Tx, c *store.ReviewCase
 	return nil
 }
 
-// CheckPicks checks the picks of a merge decision on open review case id without deciding it:
-// each must name a field of the model and a record, of the held record or its candidate, that
-// holds a value for it. The error (ErrBadPick) names the field and the system.
-func (e *Engine) CheckPicks(ctx context.Context, tx *store.Tx, id int64, picks []Pick) error {
+// CheckPicks checks the picks of a merge decision on open review case id without deciding it,
+// under the golden models (by entity): each must name a field of the case's model and a record,
+// of the held record or its candidate, holding a value for it. The error (ErrBadPick) names the
+// field and the system.
+func CheckPicks(ctx context.Context, tx *store.Tx, models map[string]*config.Golden, id int64, picks []Pick) error {
 	c, err := tx.GetReview(ctx, id)
 	if err != nil {
 		return err
 	}
-	candidate, err := e.live(ctx, tx, c.CandidateID)
-	if err != nil {
-		return err
+	if c.Status != store.ReviewOpen {
+		return fmt.Errorf("review case %d: %w", id, store.ErrReviewClosed)
+	}
+	model := models[c.Entity]
+	if model == nil {
+		return fmt.Errorf("review case %d is of entity %s: the configuration has no golden model for it", id, c.Entity)
 	}
 	var contribs []Contribution
-	for _, g := range []string{c.GoldenID, candidate} {
+	for _, g := range []string{c.GoldenID, c.CandidateID} { // an open case's candidate is merged into nothing
 		cs, err := contributions(ctx, tx, g)
 		if err != nil {
 			return err
 		}
 		contribs = append(contribs, cs...)
 	}
-	if _, err := resolvePicks(e.model, contribs, picks); err != nil {
+	if _, err := resolvePicks(model, contribs, picks); err != nil {
 		return fmt.Errorf("review case %d: %w", id, err)
 	}
 	return nil

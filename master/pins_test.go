@@ -98,7 +98,9 @@ func TestBadPickChangesNothing(t *testing.T) {
 		if !errors.Is(err, master.ErrBadPick) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %v: %v, want %q", tc.action, tc.picks, err, tc.want)
 		}
-		if err := w.s.InTx(w.ctx, func(tx *store.Tx) error { return w.engine.CheckPicks(w.ctx, tx, rc.ID, mustPicks(t, tc.picks)) }); tc.action == master.DecideMerge && !errors.Is(err, master.ErrBadPick) {
+		if err := w.s.InTx(w.ctx, func(tx *store.Tx) error {
+			return master.CheckPicks(w.ctx, tx, w.cfg.Golden, rc.ID, mustPicks(t, tc.picks))
+		}); tc.action == master.DecideMerge && !errors.Is(err, master.ErrBadPick) {
 			t.Errorf("CheckPicks %v: %v, want ErrBadPick", tc.picks, err)
 		}
 	}
@@ -112,7 +114,7 @@ func TestBadPickChangesNothing(t *testing.T) {
 		}
 	}
 	if err := w.s.InTx(w.ctx, func(tx *store.Tx) error {
-		return w.engine.CheckPicks(w.ctx, tx, rc.ID, mustPicks(t, []string{"name=crm", "city=erp:E-1"}))
+		return master.CheckPicks(w.ctx, tx, w.cfg.Golden, rc.ID, mustPicks(t, []string{"name=crm", "city=erp:E-1"}))
 	}); err != nil {
 		t.Fatalf("CheckPicks of good picks: %v", err)
 	}
