@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-mdm/accord/config"
 )
@@ -37,13 +38,17 @@ func TestParsePick(t *testing.T) {
 }
 
 // TestResolvePicksAmbiguous: two records of one system holding the field need the record named;
-// one of them holding no value leaves the other.
+// one of them holding no value leaves the other. A blank, or a value Accord wrote into a record
+// it created, is no value to pick.
 func TestResolvePicksAmbiguous(t *testing.T) {
 	model := &config.Golden{Entity: "customer", Fields: map[string]config.FieldDef{"name": {}}}
+	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	contribs := []Contribution{
-		{System: "crm", ExternalID: "C-1", Fields: map[string]FieldValue{"name": {V: "Acme"}}},
-		{System: "crm", ExternalID: "C-2", Fields: map[string]FieldValue{"name": {V: "ACME Ltd"}}},
-		{System: "erp", ExternalID: "E-1", Fields: map[string]FieldValue{"name": {V: ""}}},
+		{System: "crm", ExternalID: "C-1", Fields: map[string]FieldValue{"name": {V: "Acme", T: at}}},
+		{System: "crm", ExternalID: "C-2", Fields: map[string]FieldValue{"name": {V: "ACME Ltd", T: at}}},
+		{System: "erp", ExternalID: "E-1", Fields: map[string]FieldValue{"name": {V: "", T: at}}},
+		// A record Accord created holds only what it wrote: it asserts nothing.
+		{System: "finance", ExternalID: "G-1", Fields: map[string]FieldValue{"name": {V: "Acme"}}},
 	}
 	_, err := resolvePicks(model, contribs, []Pick{{Field: "name", System: "crm"}})
 	if !errors.Is(err, ErrBadPick) || !strings.Contains(err.Error(), "crm has 2 records holding name (C-1, C-2): pick one as name=crm:RECORD") {
@@ -53,8 +58,10 @@ func TestResolvePicksAmbiguous(t *testing.T) {
 	if err != nil || recs[0].ExternalID != "C-2" {
 		t.Fatalf("named record: %+v, %v", recs, err)
 	}
-	if _, err := resolvePicks(model, contribs, []Pick{{Field: "name", System: "erp"}}); !errors.Is(err, ErrBadPick) {
-		t.Fatalf("a blank value picked: %v", err)
+	for _, sys := range []string{"erp", "finance"} {
+		if _, err := resolvePicks(model, contribs, []Pick{{Field: "name", System: sys}}); !errors.Is(err, ErrBadPick) {
+			t.Fatalf("%s picked: %v", sys, err)
+		}
 	}
 	contribs[1].Fields["name"] = FieldValue{Null: true}
 	if recs, err := resolvePicks(model, contribs, []Pick{{Field: "name", System: "crm"}}); err != nil || recs[0].ExternalID != "C-1" {

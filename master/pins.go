@@ -64,7 +64,7 @@ func resolvePicks(model *config.Golden, contribs []Contribution, picks []Pick) (
 		seen[p.Field] = true
 		var holders []Contribution
 		for _, c := range contribs {
-			if c.System == p.System && (p.ExternalID == "" || c.ExternalID == p.ExternalID) && c.Fields[p.Field].holds() {
+			if c.System == p.System && (p.ExternalID == "" || c.ExternalID == p.ExternalID) && asserts(c, p.Field) {
 				holders = append(holders, c)
 			}
 		}
@@ -86,16 +86,34 @@ func resolvePicks(model *config.Golden, contribs []Contribution, picks []Pick) (
 	return out, nil
 }
 
-// pinned is the choice pin makes: the picked record's value, while the record contributes to
-// the golden record and holds a value for the field. A pick never blanks a field: while the
+// asserted is the value a record asserts itself for a field, which is what a pick takes: where
+// Accord wrote a golden value over it, the value the record held before. False when it asserts
+// none: blank, cleared, or a value Accord wrote into a record it created.
+func (fv FieldValue) asserted() (FieldValue, bool) {
+	if fv.T.IsZero() && fv.Own != nil {
+		fv = *fv.Own
+	}
+	if fv.T.IsZero() || !fv.holds() {
+		return FieldValue{}, false
+	}
+	return fv, true
+}
+
+func asserts(c Contribution, field string) bool {
+	_, ok := c.Fields[field].asserted()
+	return ok
+}
+
+// pinned is the choice pin makes: the picked record's own value (see asserted), while the
+// record contributes to the golden record and asserts one. A pick never blanks a field: while the
 // record holds none, the field's strategies decide.
 func pinned(pin store.Pin, contribs []Contribution) (Choice, bool) {
 	for _, c := range contribs {
 		if c.System != pin.System || c.ExternalID != pin.ExternalID {
 			continue
 		}
-		fv, ok := c.Fields[pin.Field]
-		if !ok || !fv.holds() {
+		fv, ok := c.Fields[pin.Field].asserted()
+		if !ok {
 			return Choice{}, false
 		}
 		return Choice{Value: fv.V, System: c.System, ExternalID: c.ExternalID, SourceTime: fv.T,

@@ -151,6 +151,47 @@ func TestPickPinsTheSource(t *testing.T) {
 	}
 }
 
+// TestPickTakesTheRecordsOwnValue: the CRM record C-1, merged with the ERP's by score, was given
+// the ERP's name by a push; picked, it gives the name it asserted itself, which the next push
+// writes back to it. With two CRM records in the merged record, a bare "crm" is ambiguous.
+func TestPickTakesTheRecordsOwnValue(t *testing.T) {
+	w := newFuzzyWorld(t)
+	w.read("erp", "E-1", map[string]any{"name": "深圳市华为技术有限公司", "city": "深圳"})
+	w.read("crm", "C-1", map[string]any{"name": "华为技术（深圳）有限公司", "city": "深圳"})
+	if got := w.push("crm", "C-1"); got["name"] != "深圳市华为技术有限公司" {
+		t.Fatalf("setup: the CRM was given %v, want the ERP's name", got)
+	}
+	w.read("crm", "C-3", map[string]any{"name": "华为技木有限公司", "city": "深圳"})
+	cases, err := w.s.Read().ListReviews(w.ctx, store.ReviewOpen, 10)
+	if err != nil || len(cases) != 1 {
+		t.Fatalf("setup: open cases %+v, %v", cases, err)
+	}
+	v, err := master.DescribeReview(w.ctx, w.s.Read(), cases[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	for _, r := range v.Records {
+		shown = append(shown, r.Side+" "+r.System+":"+r.ExternalID+" "+r.Values["name"])
+	}
+	if strings.Join(shown, "; ") != "held crm:C-3 华为技木有限公司; candidate crm:C-1 华为技术（深圳）有限公司; candidate erp:E-1 深圳市华为技术有限公司" {
+		t.Fatalf("review records: %q", shown)
+	}
+	if err := w.decidePicks(cases[0].ID, master.DecideMerge, "name=crm"); !errors.Is(err, master.ErrBadPick) ||
+		!strings.Contains(err.Error(), "crm has 2 records holding name (C-1, C-3)") {
+		t.Fatalf("a bare crm pick with two CRM records: %v", err)
+	}
+	if err := w.decidePicks(cases[0].ID, master.DecideMerge, "name=crm:C-1"); err != nil {
+		t.Fatal(err)
+	}
+	if g := w.goldenByID(w.goldenOf("erp", "E-1")); g["name"] != "华为技术（深圳）有限公司" {
+		t.Fatalf("golden record %v, want C-1's own name", g)
+	}
+	if got := w.push("crm", "C-1"); got["name"] != "华为技术（深圳）有限公司" {
+		t.Fatalf("push to crm wrote %v, want C-1 given its own name back", got)
+	}
+}
+
 // TestUnmergeDropsThePick: unmerging the picked record drops its pin: the remaining golden
 // record follows the rules again, the split-out record keeps its own name, and the history
 // still shows the pick.

@@ -111,7 +111,9 @@ type ReviewView struct {
 	Records   []ReviewRecord `json:"records"`
 }
 
-// ReviewRecord is a system record linked to either side of a case and the values it holds.
+// ReviewRecord is a system record linked to either side of a case and the values it asserts
+// itself, which a merge may pick: where Accord wrote a golden value over one, the value it held
+// before; none for a value Accord wrote into a record it created.
 type ReviewRecord struct {
 	Side       string            `json:"side"` // "held" or "candidate"
 	System     string            `json:"system"`
@@ -140,8 +142,8 @@ func DescribeReview(ctx context.Context, tx *store.Tx, id int64) (*ReviewView, e
 		for _, ct := range contribs {
 			r := ReviewRecord{Side: side.name, System: ct.System, ExternalID: ct.ExternalID, Values: map[string]string{}}
 			for f, fv := range ct.Fields {
-				if fv.holds() {
-					r.Values[f] = fv.V
+				if own, ok := fv.asserted(); ok {
+					r.Values[f] = own.V
 				}
 			}
 			v.Records = append(v.Records, r)
