@@ -120,12 +120,20 @@ func Explain(ctx context.Context, tx *store.Tx, models map[string]*config.Golden
 		}
 		derived = Classify(model.Classification, facts, time.Now())
 	}
+	pins, err := tx.PinsOf(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	pinOf := map[string]*store.Pin{}
+	for i := range pins {
+		pinOf[pins[i].Field] = &pins[i]
+	}
 	for _, f := range slices.Sorted(maps.Keys(model.Fields)) {
 		if c, ok := derived[f]; ok {
 			ex.Fields = append(ex.Fields, explainDerived(f, c, stored))
 			continue
 		}
-		ex.Fields = append(ex.Fields, explainField(model, f, contribs, stored))
+		ex.Fields = append(ex.Fields, explainField(model, f, contribs, stored, pinOf[f]))
 	}
 	return ex, nil
 }
@@ -140,22 +148,27 @@ func explainDerived(field string, c Choice, stored map[string]any) FieldExplanat
 	return fe
 }
 
-func explainField(model *config.Golden, field string, contribs []Contribution, stored map[string]any) FieldExplanation {
+// explainField explains one field; pin is the field's steward pick, if it has one.
+func explainField(model *config.Golden, field string, contribs []Contribution, stored map[string]any, pin *store.Pin) FieldExplanation {
 	fe := FieldExplanation{Field: field, State: StateNone}
 	for _, st := range model.Strategies(field) {
 		fe.Strategies = append(fe.Strategies, resolve(st, model).String())
 	}
 	c, steps, ok := surviveField(model, field, contribs)
+	why := "no linked record holds a value"
+	if ok {
+		why = reason(model, field, c, steps, contribs)
+	}
+	if pin != nil {
+		c, ok, why = explainPin(*pin, contribs, c, ok, why)
+	}
+	fe.Reason = why
 	switch {
 	case !ok:
-		fe.Reason = "no linked record holds a value"
 	case c.Cleared:
 		fe.State, fe.Rule, fe.System, fe.ExternalID = StateCleared, c.Rule, c.System, c.ExternalID
 	default:
 		fe.State, fe.Value, fe.Rule, fe.System, fe.ExternalID = StateValue, c.Value, c.Rule, c.System, c.ExternalID
-	}
-	if ok {
-		fe.Reason = reason(model, field, c, steps, contribs)
 	}
 	for _, ct := range contribs {
 		fe.Assertions = append(fe.Assertions, assertion(ct, field, ok && ct.System == c.System && ct.ExternalID == c.ExternalID))
@@ -164,6 +177,19 @@ func explainField(model *config.Golden, field string, contribs []Contribution, s
 		fe.Stale = fmt.Sprintf("the golden record holds %s, these rules choose %s: it was computed under other rules and follows these at its next change", was, now)
 	}
 	return fe
+}
+
+// explainPin applies a field's steward pick to the strategies' choice c (ok: there is one)
+// and its reason why: the pick wins while its record holds a value, and waits otherwise.
+func explainPin(pin store.Pin, contribs []Contribution, c Choice, ok bool, why string) (Choice, bool, string) {
+	who := pin.System + " " + pin.ExternalID
+	pc, holds := pinned(pin, contribs)
+	if !holds {
+		return c, ok, fmt.Sprintf("%s; the steward pick of %s (review case %d, by %s) waits: that record holds no value",
+			why, who, pin.ReviewCase, pin.DecidedBy)
+	}
+	return pc, true, fmt.Sprintf("picked by %s in review case %d: %s holds the value while it is linked and holds one (without the pick: %s)",
+		pin.DecidedBy, pin.ReviewCase, who, why)
 }
 
 func assertion(ct Contribution, field string, winner bool) Assertion {

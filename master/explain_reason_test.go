@@ -83,7 +83,7 @@ func TestExplainReasons(t *testing.T) {
 				Entity: "customer", Fields: map[string]config.FieldDef{"name": {}},
 				Survivorship: config.Survivorship{SourcePriority: []string{"erp", "finance", "crm"}, Fields: map[string][]config.Strategy{"name": tt.strategies}},
 			}
-			if got := explainField(m, "name", tt.contribs, map[string]any{}).Reason; got != tt.want {
+			if got := explainField(m, "name", tt.contribs, map[string]any{}, nil).Reason; got != tt.want {
 				t.Errorf("reason\n got %s\nwant %s", got, tt.want)
 			}
 		})

@@ -260,6 +260,9 @@ func (e *Engine) absorb(ctx context.Context, tx *store.Tx, survivor, other strin
 	if err := tx.MoveXrefs(ctx, other, survivor); err != nil {
 		return err
 	}
+	if err := tx.MovePins(ctx, other, survivor); err != nil {
+		return err
+	}
 	if err := tx.ReplaceMatchKeys(ctx, e.entity, other, nil); err != nil {
 		return err
 	}
@@ -279,26 +282,18 @@ func (e *Engine) absorb(ctx context.Context, tx *store.Tx, survivor, other strin
 // differs, stores a new version with its lineage and queues it for every target system.
 func (e *Engine) recompute(ctx context.Context, tx *store.Tx, goldenID, reason string) (bool, error) {
 	now := e.Now()
-	xs, err := tx.XrefsOf(ctx, goldenID)
+	contribs, err := contributions(ctx, tx, goldenID)
 	if err != nil {
 		return false, err
-	}
-	var contribs []Contribution
-	for _, x := range xs {
-		if x.Deleted {
-			continue
-		}
-		snap, err := decodeSnapshot(x.FieldsJSON)
-		if err != nil {
-			return false, fmt.Errorf("xref %s/%s: %w", x.System, x.ExternalID, err)
-		}
-		contribs = append(contribs, Contribution{System: x.System, ExternalID: x.ExternalID, Fields: snap.Fields})
 	}
 	if err := tx.ReplaceMatchKeys(ctx, e.entity, goldenID, e.keysOf(contribs)); err != nil {
 		return false, err
 	}
 	choices := Survive(e.model, contribs)
-	if err := e.classify(ctx, tx, goldenID, choices); err != nil {
+	if err := e.pin(ctx, tx, goldenID, contribs, choices); err != nil {
+		return false, err
+	}
+	if err := e.classify(ctx, tx, goldenID, choices); err != nil { // derived fields: no source, no pick
 		return false, err
 	}
 	fields := make(map[string]any, len(choices))

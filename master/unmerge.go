@@ -54,6 +54,9 @@ func (e *Engine) Unmerge(ctx context.Context, tx *store.Tx, id, system, external
 	if err := tx.SplitFacts(ctx, id, newID, system, externalID); err != nil {
 		return "", err
 	}
+	if err := tx.DropPinsOn(ctx, e.entity, system, externalID); err != nil { // a steward's pick of it was a pick for id
+		return "", err
+	}
 	if _, err := e.recompute(ctx, tx, id, fmt.Sprintf("unmerged %s:%s by %s", system, externalID, by)); err != nil {
 		return "", err
 	}

@@ -25,10 +25,15 @@ type ReviewInput struct {
 	EscalateAfter time.Duration
 }
 
-// ReviewDecision is a steward's decision, sent as the decide signal.
+// ReviewDecision is a steward's decision, sent as the decide signal. It names fields, systems
+// and records only, never a value.
 type ReviewDecision struct {
 	Action string // master.DecideMerge or master.DecideReject
 	By     string // who decided, for the audit trail
+	// Picks choose, with a merge, the record whose value a field takes. Signals sent before picks
+	// existed decode with none: the workflow passes them to the activity unchanged, so its
+	// history replays as it was.
+	Picks []master.Pick `json:",omitempty"`
 }
 
 // DecideReviewInput asks the activity to apply a decision.
@@ -40,6 +45,11 @@ type DecideReviewInput struct {
 
 // errTypeReviewClosed marks a decision on a case decided already.
 const errTypeReviewClosed = "AccordReviewClosed"
+
+// errTypeBadDecision marks a decision that cannot apply as sent (a pick that names no record
+// holding a value for its field): the workflow fails with it, the case stays open, and the next
+// decision starts the case's workflow anew.
+const errTypeBadDecision = "AccordBadDecision"
 
 // actionClosed, sent by Accord as a decision, ends the workflow of a case closed in the store
 // without a steward (its records were merged by a key, or split).
@@ -106,10 +116,12 @@ func (a *Activities) DecideReview(ctx context.Context, in DecideReviewInput) err
 	if err != nil {
 		return err
 	}
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error { return eng.Decide(ctx, tx, in.CaseID, in.Action, in.By) })
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error { return eng.Decide(ctx, tx, in.CaseID, in.Action, in.By, in.Picks...) })
 	switch {
 	case errors.Is(err, store.ErrReviewClosed) || errors.Is(err, store.ErrNotFound):
 		return temporal.NewNonRetryableApplicationError(err.Error(), errTypeReviewClosed, err)
+	case errors.Is(err, master.ErrBadPick):
+		return temporal.NewNonRetryableApplicationError(err.Error(), errTypeBadDecision, err)
 	case err != nil && (in.Action != master.DecideMerge && in.Action != master.DecideReject):
 		return temporal.NewNonRetryableApplicationError(err.Error(), errTypeConfig, err)
 	}
@@ -181,8 +193,10 @@ func reviewStartOptions(entity string, id int64) client.StartWorkflowOptions {
 		ID:                       ReviewWorkflowID(entity, id),
 		TaskQueue:                TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(SAEntity.ValueSet(entity), SAStatus.ValueSet(statusOpen)),
+		// A workflow that failed (a decision that could not apply) leaves its case open: the
+		// next decision starts it anew. One that completed is never started again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		TypedSearchAttributes: temporal.NewSearchAttributes(SAEntity.ValueSet(entity), SAStatus.ValueSet(statusOpen)),
 	}
 }
 

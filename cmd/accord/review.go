@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os/user"
 	"slices"
 	"strconv"
@@ -105,6 +108,7 @@ func reviewCmd(g *globals) *cobra.Command {
 			for _, f := range fields {
 				fmt.Fprintf(w, "%-14s %s %s %s\n", f, pad(text(v.Held[f]), 34), pad(text(v.Candidate[f]), 34), sims[f])
 			}
+			printPickable(w, v, fields)
 			return nil
 		},
 	}
@@ -113,35 +117,60 @@ func reviewCmd(g *globals) *cobra.Command {
 	return c
 }
 
+// printPickable lists, per field, the value each system record of either side holds: what
+// accord review merge --pick chooses from.
+func printPickable(w io.Writer, v *master.ReviewView, fields []string) {
+	if len(v.Records) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nvalues to pick from (accord review merge %d --pick FIELD=SYSTEM[:RECORD]):\n%-14s %-10s %-24s %s\n",
+		v.ID, "field", "side", "record", "value")
+	for _, f := range fields {
+		label := f
+		for _, r := range v.Records {
+			if val, ok := r.Values[f]; ok {
+				fmt.Fprintf(w, "%-14s %-10s %-24s %s\n", label, r.Side, r.System+":"+r.ExternalID, val)
+				label = ""
+			}
+		}
+	}
+}
+
 func decideCmd(g *globals, action string) *cobra.Command {
 	var by string
+	var pickArgs []string
 	short := "The held record is the candidate's customer: merge it into the candidate, everywhere"
 	if action == master.DecideReject {
 		short = "Not a match: remember it for the pair and release the held record to the systems"
 	}
+	long := short + `. The decision is sent to the case's workflow (review/<entity>/<case>) on the Temporal server
+of --temporal-address (default: the one accord dev runs, 127.0.0.1:7233), which applies it and
+records who decided.`
+	if action == master.DecideMerge {
+		long += `
+
+--pick FIELD=SYSTEM (or FIELD=SYSTEM:RECORD where the system has several records holding the
+field) makes the golden record take that record's value for the field, whatever survivorship
+says, for as long as the record stays in it and holds a value (accord review show lists the
+values to pick from).`
+	}
 	cmd := &cobra.Command{
 		Use:   action + " CASE",
 		Short: short,
-		Long: short + `. The decision is sent to the case's workflow (review/<entity>/<case>) on the Temporal server
-of --temporal-address (default: the one accord dev runs, 127.0.0.1:7233), which applies it and
-records who decided.`,
-		Args: cobra.ExactArgs(1),
+		Long:  long,
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := caseID(args[0])
 			if err != nil {
 				return err
 			}
-			s, err := openStore(cmd.Context(), g)
+			picks, err := parsePicks(pickArgs)
 			if err != nil {
 				return err
 			}
-			rc, err := s.Read().GetReview(cmd.Context(), id)
-			s.Close()
+			rc, err := checkDecision(cmd.Context(), g, id, picks)
 			if err != nil {
 				return err
-			}
-			if rc.Status != store.ReviewOpen {
-				return fmt.Errorf("case %d is %s already (by %s)", id, rc.Status, rc.DecidedBy)
 			}
 			if by == "" {
 				if u, err := user.Current(); err == nil {
@@ -157,16 +186,70 @@ records who decided.`,
 				return fmt.Errorf("connect to temporal at %s (is accord dev or a worker running?): %w", addr, err)
 			}
 			defer c.Close()
-			res, err := workflows.SendDecision(cmd.Context(), c, rc.Entity, id, workflows.ReviewDecision{Action: action, By: by})
+			res, err := workflows.SendDecision(cmd.Context(), c, rc.Entity, id, workflows.ReviewDecision{Action: action, By: by, Picks: picks})
 			if err != nil {
 				return err
 			}
-			cmd.Printf("case %d: %s (by %s)\n", id, res, by)
+			cmd.Printf("case %d: %s (by %s)%s\n", id, res, by, pickedText(picks))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who decides, for the audit trail (default: the current user)")
+	if action == master.DecideMerge {
+		cmd.Flags().StringArrayVar(&pickArgs, "pick", nil, "FIELD=SYSTEM[:RECORD]: the record whose value the field takes (repeatable)")
+	}
 	return cmd
+}
+
+func parsePicks(args []string) ([]master.Pick, error) {
+	picks := make([]master.Pick, 0, len(args))
+	for _, a := range args {
+		p, err := master.ParsePick(a)
+		if err != nil {
+			return nil, err
+		}
+		picks = append(picks, p)
+	}
+	return picks, nil
+}
+
+// checkDecision returns open case id, after checking picks against its records under the
+// configuration a worker recorded last (without one, the worker checks them when it decides).
+func checkDecision(ctx context.Context, g *globals, id int64, picks []master.Pick) (*store.ReviewCase, error) {
+	s, err := openStore(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	rc, err := s.Read().GetReview(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rc.Status != store.ReviewOpen {
+		return nil, fmt.Errorf("case %d is %s already (by %s)", id, rc.Status, rc.DecidedBy)
+	}
+	if len(picks) == 0 {
+		return rc, nil
+	}
+	models, _, err := survivorshipRules(ctx, s.Read(), "")
+	if errors.Is(err, store.ErrNotFound) {
+		return rc, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rc, master.CheckPicks(ctx, s.Read(), models, id, picks)
+}
+
+func pickedText(picks []master.Pick) string {
+	if len(picks) == 0 {
+		return ""
+	}
+	ss := make([]string, len(picks))
+	for i, p := range picks {
+		ss[i] = p.String()
+	}
+	return ", picked " + strings.Join(ss, ", ")
 }
 
 func caseID(s string) (int64, error) {

@@ -11,21 +11,27 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	_ "modernc.org/sqlite"
 
 	"github.com/accord-mdm/accord/config/configtest"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/connectors/sqltable"
+	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/runner"
 	"github.com/accord-mdm/accord/store"
+	"github.com/accord-mdm/accord/workflows"
 )
 
 // TestReviewMergeReachesEverySystem runs a worker on a real embedded Temporal server over three
 // SQLite systems. The finance system's 华为科技 scores between the thresholds against the ERP's
 // 华为技术: a review case opens, its workflow starts, and the record is created in no other
-// system while held. `accord review merge` decides it; the golden record that results reaches
-// the finance record, and neither the CRM nor the ERP ever gets a duplicate. Unmerged again,
-// each half reaches every system.
+// system while held. `accord review show` lists each record's values to pick from; a pick of a
+// system without a value is refused before anything is sent, and one that reaches the workflow
+// fails it without deciding, so that the next decision starts it anew. `accord review merge
+// --pick name=crm` decides it: the golden record takes the CRM's name although the ERP ranks
+// first, it reaches the finance record and the ERP's, and neither the CRM nor the ERP ever gets
+// a duplicate. Unmerged again, each half reaches every system; the CRM's name stays picked.
 func TestReviewMergeReachesEverySystem(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs an embedded Temporal server")
@@ -97,13 +103,33 @@ entities:
 		}
 	}
 
-	out, err := runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--by", "steward@example.com",
-		"--database", database, "--temporal-address", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil || !strings.Contains(out, fmt.Sprintf("case %d: merge (by steward@example.com)", rc.ID)) {
+	out, err := runAccord(t, "review", "show", fmt.Sprint(rc.ID), "--database", database)
+	if err != nil || !strings.Contains(out, "values to pick from") || !strings.Contains(out, "crm:C-1                  华为技术（深圳）有限公司") ||
+		!strings.Contains(out, "held       finance:F-2") {
+		t.Fatalf("review show: %v\n%s", err, out)
+	}
+	temporalAddr := fmt.Sprintf("127.0.0.1:%d", port)
+	out, err = runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--pick", "name=hr", "--database", database, "--temporal-address", temporalAddr)
+	if err == nil || !strings.Contains(err.Error(), "name=hr: hr holds no value for name") {
+		t.Fatalf("review merge --pick name=hr: %v\n%s", err, out)
+	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: temporalAddr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	bad := workflows.ReviewDecision{Action: master.DecideMerge, By: "x", Picks: []master.Pick{{Field: "city", System: "hr"}}}
+	if _, err := workflows.SendDecision(ctx, c, "customer", rc.ID, bad); err == nil || !strings.Contains(err.Error(), "hr holds no value for city") {
+		t.Fatalf("a bad pick sent to the workflow: %v", err)
+	}
+
+	out, err = runAccord(t, "review", "merge", fmt.Sprint(rc.ID), "--by", "steward@example.com", "--pick", "name=crm",
+		"--database", database, "--temporal-address", temporalAddr)
+	if err != nil || !strings.Contains(out, fmt.Sprintf("case %d: merge (by steward@example.com), picked name=crm", rc.ID)) {
 		t.Fatalf("review merge: %v\n%s", err, out)
 	}
-	waitFor(ctx, t, "the merged golden name in the finance record", func() bool {
-		return nameOf(t, dbs["finance"], "F-2") == "深圳市华为技术有限公司"
+	waitFor(ctx, t, "the picked golden name in the finance and ERP records", func() bool {
+		return nameOf(t, dbs["finance"], "F-2") == "华为技术（深圳）有限公司" && nameOf(t, dbs["erp"], "E-1") == "华为技术（深圳）有限公司"
 	})
 	after, err := node.Store.Read().GetReview(ctx, rc.ID)
 	if err != nil || after.Status != store.ReviewMerged || after.DecidedBy != "steward@example.com" {
@@ -120,7 +146,7 @@ entities:
 	}
 
 	// The steward was wrong: unmerge. The finance record gets its own name back, and its
-	// customer is created in the ERP and the CRM; the ERP's customer stays as it was.
+	// customer is created in the ERP and the CRM; the ERP's customer keeps the CRM's name, picked.
 	out, err = runAccord(t, "golden", "unmerge", rc.CandidateID, "--contributor", "finance:F-2", "-f", cfgDir, "--by", "steward@example.com",
 		"--database", database)
 	if err != nil || !strings.Contains(out, "finance:F-2 split out of "+rc.CandidateID) {
@@ -129,8 +155,8 @@ entities:
 	waitFor(ctx, t, "both halves in every system", func() bool {
 		return nameOf(t, dbs["finance"], "F-2") == "华为科技有限公司" && countRows(t, dbs["erp"]) == 2 && countRows(t, dbs["crm"]) == 2
 	})
-	if got := nameOf(t, dbs["erp"], "E-1"); got != "深圳市华为技术有限公司" {
-		t.Fatalf("the ERP's own customer is now %q", got)
+	if got := nameOf(t, dbs["erp"], "E-1"); got != "华为技术（深圳）有限公司" {
+		t.Fatalf("the ERP's own customer is now %q, want the picked CRM name", got)
 	}
 }
 

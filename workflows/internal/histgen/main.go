@@ -1,8 +1,9 @@
 // Command histgen records the histories the replay test checks: it runs one sync, one push and
-// one classify workflow to their first continue-as-new, and one review case workflow through an escalation
-// to its decision, on an embedded Temporal server with stand-in activities, and writes each
+// one classify workflow to their first continue-as-new, and review case workflows through an
+// escalation to their decision (review.json as signalled before decisions carried picks,
+// review-picks.json with picks), on an embedded Temporal server with stand-in activities, and writes each
 // history as JSON to workflows/testdata. Re-run it (go run ./workflows/internal/histgen
-// [-only review]) when a workflow change is deliberately incompatible, behind
+// [-only review-picks]) when a workflow change is deliberately incompatible, behind
 // workflow.GetVersion for running workflows.
 package main
 
@@ -32,7 +33,7 @@ import (
 )
 
 func main() {
-	only := flag.String("only", "sync,push,review,classify", "histories to record")
+	only := flag.String("only", "sync,push,review,review-picks,classify", "histories to record")
 	flag.Parse()
 	if err := run(context.Background(), "workflows/testdata", strings.Split(*only, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "histgen:", err)
@@ -82,8 +83,18 @@ func run(ctx context.Context, out string, only []string) error {
 		return err
 	}
 	defer w.Stop()
-	if slices.Contains(only, "review") {
-		if err := recordReview(ctx, c, out); err != nil {
+	for i, d := range []struct {
+		name     string
+		decision workflows.ReviewDecision
+	}{
+		{"review", workflows.ReviewDecision{Action: master.DecideMerge, By: "histgen"}},
+		{"review-picks", workflows.ReviewDecision{Action: master.DecideMerge, By: "histgen",
+			Picks: []master.Pick{{Field: "name", System: "crm"}, {Field: "phone", System: "erp", ExternalID: "E-1"}}}},
+	} {
+		if !slices.Contains(only, d.name) {
+			continue
+		}
+		if err := recordReview(ctx, c, int64(i+1), d.decision, filepath.Join(out, d.name+".json")); err != nil {
 			return err
 		}
 	}
@@ -118,23 +129,23 @@ func run(ctx context.Context, out string, only []string) error {
 	return nil
 }
 
-// recordReview runs a review case workflow that escalates, then takes a decision.
-func recordReview(ctx context.Context, c client.Client, out string) error {
-	id := workflows.ReviewWorkflowID("customer", 1)
+// recordReview runs the workflow of review case n that escalates, then takes decision d.
+func recordReview(ctx context.Context, c client.Client, n int64, d workflows.ReviewDecision, path string) error {
+	id := workflows.ReviewWorkflowID("customer", n)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.ReviewWorkflowName,
-		workflows.ReviewInput{CaseID: 1, Entity: "customer", EscalateAfter: 300 * time.Millisecond})
+		workflows.ReviewInput{CaseID: n, Entity: "customer", EscalateAfter: 300 * time.Millisecond})
 	if err != nil {
 		return err
 	}
 	time.Sleep(time.Second)
-	if err := c.SignalWorkflow(ctx, id, run.GetRunID(), workflows.SignalDecide, workflows.ReviewDecision{Action: master.DecideMerge, By: "histgen"}); err != nil {
+	if err := c.SignalWorkflow(ctx, id, run.GetRunID(), workflows.SignalDecide, d); err != nil {
 		return err
 	}
 	var result string
 	if err := run.Get(ctx, &result); err != nil {
 		return err
 	}
-	return export(ctx, c, id, run.GetRunID(), filepath.Join(out, "review.json"))
+	return export(ctx, c, id, run.GetRunID(), path)
 }
 
 func waitContinued(ctx context.Context, c client.Client, id, runID string) error {
