@@ -103,7 +103,7 @@ func TestGoldenExplainAndHistory(t *testing.T) {
 	if err := json.Unmarshal([]byte(run("golden", "explain", id, "--json")), &ex); err != nil {
 		t.Fatal(err)
 	}
-	if ex.ID != id || !strings.HasPrefix(ex.Rules, "configuration version 1") || len(ex.Fields) != 6 {
+	if ex.ID != id || !strings.HasPrefix(ex.Rules, "configuration version 1") || len(ex.Fields) != 8 { // six survived, lifecycle and tier classified
 		t.Fatalf("explain --json = %+v", ex)
 	}
 	for _, f := range ex.Fields {

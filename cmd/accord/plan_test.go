@@ -15,7 +15,7 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatalf("plan of the demo configuration: %v\n%s", err, out)
 	}
-	for _, want := range []string{"OK (version ", "golden customer: 6 fields, match keys tax_id, email, phone",
+	for _, want := range []string{"OK (version ", "golden customer: 8 fields, match keys tax_id, email, phone", "classification from order, invoice",
 		"finance    sqltable   customer   billing_accounts   both      false"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)

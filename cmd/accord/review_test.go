@@ -44,11 +44,13 @@ func TestReviewMergeReachesEverySystem(t *testing.T) {
 	for sys, row := range map[string]string{
 		"erp":     `('E-1', '深圳市华为技术有限公司', '深圳', '` + at + `')`,
 		"crm":     `('C-1', '华为技术（深圳）有限公司', '深圳', '` + at + `')`,
-		"finance": `('F-2', '华为科技有限公司', '深圳', '` + at + `')`,
+		"finance": "", // F-2 arrives once the others are read: the record scored is the finance one
 	} {
 		dbs[sys] = filepath.Join(dir, sys+".db")
-		sqliteExec(t, dbs[sys], `CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, city TEXT, updated_at TEXT NOT NULL)`,
-			`INSERT INTO customers VALUES `+row)
+		sqliteExec(t, dbs[sys], `CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, city TEXT, updated_at TEXT NOT NULL)`)
+		if row != "" {
+			sqliteExec(t, dbs[sys], `INSERT INTO customers VALUES `+row)
+		}
 	}
 	files := map[string]string{"golden/customer.yaml": `entity: customer
 fields: {name: {}, city: {}}
@@ -87,6 +89,17 @@ entities:
 		t.Fatal(err)
 	}
 
+	waitFor(ctx, t, "the ERP and the CRM read", func() bool {
+		for _, sys := range []string{"erp", "crm"} {
+			c, err := node.Store.Read().GetCursor(ctx, sys, "customer")
+			if err != nil || c.RecordsRead == 0 || !c.CaughtUp {
+				return false
+			}
+		}
+		return true
+	})
+	sqliteExec(t, dbs["finance"], `INSERT INTO customers VALUES ('F-2', '华为科技有限公司', '深圳', '`+
+		time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")+`')`)
 	var rc store.ReviewCase
 	waitFor(ctx, t, "a review case with its workflow started", func() bool {
 		cs, err := node.Store.Read().ListReviews(ctx, store.ReviewOpen, 10)
