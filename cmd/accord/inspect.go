@@ -274,9 +274,11 @@ func historyCmd(g *globals) *cobra.Command {
 	return c
 }
 
+// printJSON writes v as indented JSON; "<", ">" and "&" in names stay as they are.
 func printJSON(cmd *cobra.Command, v any) error {
 	enc := json.NewEncoder(cmd.OutOrStdout())
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

@@ -64,10 +64,7 @@ read from or written to any system or store, so lookups show the reference unres
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				if err := enc.Encode(results); err != nil {
+				if err := printJSON(cmd, results); err != nil {
 					return err
 				}
 			} else {

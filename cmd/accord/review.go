@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -83,10 +82,7 @@ func reviewCmd(g *globals) *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(v)
+				return printJSON(cmd, v)
 			}
 			fmt.Fprintf(w, "case %d (%s): score %.3f, %s\n  held record %s (pushed nowhere until decided)\n  candidate   %s\n\n",
 				v.ID, v.Entity, v.Score, v.Status, v.GoldenID, v.CandidateID)
