@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,8 @@ type quality struct {
 // matchRun generates companies (seed, unlinked), syncs the three systems into a fresh SQLite
 // store through the sqltable connector and the master engine — the pipeline's pages without
 // Temporal — with the demo's golden model, its fuzzy rules on or off, and scores the result.
-func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlinked, fuzzy bool) (quality, error) {
+// With explain set it also writes there why pairs were missed or wrongly merged (explainRun).
+func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlinked, fuzzy bool, explain io.Writer) (quality, error) {
 	q := quality{}
 	dataDir := filepath.Join(dir, fmt.Sprintf("match-%d-%v-%v", seed, unlinked, fuzzy))
 	truth, err := generate.Generate(ctx, generate.Options{Dir: dataDir, Companies: companies, Seed: seed, Unlinked: unlinked,
@@ -71,6 +73,11 @@ func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlin
 		}
 	}
 	q.Elapsed = time.Since(start)
+	if explain != nil {
+		if err := explainRun(ctx, explain, s, engine, truth); err != nil {
+			return q, err
+		}
+	}
 	return score(ctx, s, truth, q)
 }
 
@@ -218,7 +225,7 @@ func matchingSection(ctx context.Context, dir string, companies int) (string, er
 		for _, unlinked := range []bool{false, true} {
 			for _, fuzzy := range []bool{false, true} {
 				fmt.Fprintf(os.Stderr, "matching: seed %d unlinked %v fuzzy %v …\n", seed, unlinked, fuzzy)
-				q, err := matchRun(ctx, dir, companies, seed, unlinked, fuzzy)
+				q, err := matchRun(ctx, dir, companies, seed, unlinked, fuzzy, nil)
 				if err != nil {
 					return "", err
 				}
