@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -92,7 +93,20 @@ func explainRun(ctx context.Context, w io.Writer, s *store.Store, engine *master
 	}
 	mixed := several(companiesOf)
 	for _, id := range mixed {
-		fmt.Fprintf(w, "WRONG MERGE %s companies %v members %v\n", id, companiesOf[id], members[id])
+		fmt.Fprintf(w, "WRONG MERGE %s companies %v\n", id, companiesOf[id])
+		xs, err := s.Read().XrefsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, x := range xs {
+			var snap master.Snapshot
+			if err := json.Unmarshal(x.FieldsJSON, &snap); err != nil {
+				return err
+			}
+			f := func(k string) string { return snap.Fields[k].V }
+			fmt.Fprintf(w, "  %s/%s %s name=%q city=%q phone=%q email=%q tax=%q\n", x.System, x.ExternalID,
+				truth.Cluster[x.System+"/"+x.ExternalID], f("name"), f("city"), f("phone"), f("email"), f("tax_id"))
+		}
 	}
 	fmt.Fprintf(w, "%d companies split, %d golden records mixing companies\n", len(missed), len(mixed))
 	return nil

@@ -46,7 +46,8 @@ func (h *hard) taxID(c *company) string {
 	return c.taxID
 }
 
-// apply moves companies and renames some after earlier ones, and counts both in truth.
+// apply renames some companies after earlier ones and moves some, and counts both in truth. A
+// company that moved keeps its tax ID, whose division code names the city it registered in.
 func (h *hard) apply(v *vocab, companies []company, truth *Truth) {
 	if h == nil {
 		return
@@ -54,20 +55,15 @@ func (h *hard) apply(v *vocab, companies []company, truth *Truth) {
 	based := map[int]bool{} // companies already imitated: one look-alike each keeps keys apart
 	for i := range companies {
 		c := &companies[i]
+		if j := h.r.IntN(max(i, 1)); i >= 10 && h.r.IntN(100) < pLookAlike && !based[j] {
+			based[j] = true
+			h.lookAlike(v, c, &companies[j])
+			truth.LookAlikes++
+		}
 		if h.r.IntN(100) < pMoved {
-			c.former = otherCity(h.r, v, c.city)
+			c.former, c.city = c.city, otherCity(h.r, v, c.city)
 			truth.Moved++
 		}
-		if i < 10 || h.r.IntN(100) >= pLookAlike {
-			continue
-		}
-		j := h.r.IntN(i)
-		if based[j] {
-			continue
-		}
-		based[j] = true
-		h.lookAlike(v, c, &companies[j])
-		truth.LookAlikes++
 	}
 }
 
@@ -77,6 +73,8 @@ func (h *hard) apply(v *vocab, companies []company, truth *Truth) {
 func (h *hard) lookAlike(v *vocab, c, base *company) {
 	if c.city[0] == base.city[0] {
 		c.city = otherCity(h.r, v, base.city)
+		c.taxID = "91" + c.city[2] + c.taxID[8:17] // registered there: the same organisation code
+		c.taxID += string(creditCheck(c.taxID))
 	}
 	c.name = base.name
 	c.name.suffix = append([]string(nil), base.name.suffix...)
