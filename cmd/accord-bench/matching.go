@@ -153,12 +153,8 @@ func syncAll(ctx context.Context, s *store.Store, cfg *config.Config, engine *ma
 // score compares the store's golden records with the truth, pair by pair: two records in one
 // golden record are a predicted pair; two rows of one company a true pair.
 func score(ctx context.Context, s *store.Store, truth generate.Truth, q quality) (quality, error) {
-	var links []struct {
-		System     string `db:"system"`
-		ExternalID string `db:"external_id"`
-		GoldenID   string `db:"golden_id"`
-	}
-	if err := s.DB().SelectContext(ctx, &links, `SELECT system, external_id, golden_id FROM xrefs WHERE entity = 'customer' AND origin = 'read'`); err != nil {
+	links, err := readLinks(ctx, s)
+	if err != nil {
 		return q, err
 	}
 	byGolden := map[string]int64{}
