@@ -30,7 +30,7 @@ bench:
 
 # Every fuzz target for FUZZTIME each (standardizers, the record decoder, the inbound mapping).
 FUZZTIME ?= 20s
-FUZZ := ./mapping/standardize:FuzzText,FuzzEmail,FuzzPhone,FuzzTaxID,FuzzCompanyNameKey,FuzzCountry \
+FUZZ := ./mapping/standardize:FuzzText,FuzzEmail,FuzzPhone,FuzzTaxID,FuzzCompanyNameKey,FuzzCityKey,FuzzCountry \
 	./mapping:FuzzInbound ./plugins:FuzzFieldCodec ./demo/generate:FuzzValidCreditCode
 fuzz:
 	@set -e; for spec in $(FUZZ); do pkg=$${spec%%:*}; for t in $$(echo $${spec#*:} | tr , ' '); do \

@@ -84,19 +84,25 @@ var BlockUses = []string{"match_key", "company_name_key", "email_domain", "digit
 // MatchRule compares one field of a record and a candidate.
 type MatchRule struct {
 	Field string `yaml:"field"`
-	// Compare is company_name (Jaro-Winkler over company-name keys, legal forms and regions
-	// removed), text (Jaro-Winkler over match keys), exact (match keys equal), phone (E.164
-	// equal; same last 8 digits 0.8), email (keys equal; same non-free-mail domain 0.5) or place
-	// (a city equal without its 市/区/city suffix: different cities share characters, so no
+	// Compare is company_name (company names, legal forms and regions removed: the share of
+	// alike words, or Jaro-Winkler for Chinese and one-word names), text (Jaro-Winkler over
+	// match keys), exact (match keys equal), tax_id (equal, or a 统一社会信用代码 and the old
+	// 税务登记号 with the same organisation code), phone (E.164 equal; same last 8 digits 0.8),
+	// email (keys equal; same non-free-mail domain 0.9) or place (the same city in Chinese or
+	// pinyin, with or without its 市/city suffix: different cities share characters, so no
 	// similarity).
 	Compare string  `yaml:"compare"`
 	Weight  float64 `yaml:"weight"`
+	// OrFrom (compare place only) names a tax-ID field: where one side has no Field, the city its
+	// 统一社会信用代码 was issued in stands in (a finance system holds no city, but a tax ID that
+	// names one).
+	OrFrom string `yaml:"or_from"`
 	// Veto: two different values rule the pair out, whatever the rest scores.
 	Veto bool `yaml:"veto"`
 }
 
 // Match rule comparisons.
-var MatchCompares = []string{"company_name", "text", "exact", "place", "phone", "email"}
+var MatchCompares = []string{"company_name", "text", "exact", "tax_id", "place", "phone", "email"}
 
 // Thresholds returns the merge and review thresholds with their defaults.
 func (m Match) Thresholds() (mergeAt, reviewAt float64) {

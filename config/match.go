@@ -35,6 +35,9 @@ func (g *Golden) validateMatch() []error {
 		if !slices.Contains(MatchCompares, r.Compare) {
 			at(path, "match rule %d (%s): compare %q is not one of %v", i, r.Field, r.Compare, MatchCompares)
 		}
+		if _, ok := g.Fields[r.OrFrom]; r.OrFrom != "" && (!ok || r.Compare != "place") {
+			at(path, "match rule %d (%s): or_from %q must be a field, and the rule compare place", i, r.Field, r.OrFrom)
+		}
 		if r.Weight <= 0 && !r.Veto {
 			at(path, "match rule %d (%s): weight must be above 0 (or the rule a veto)", i, r.Field)
 		}

@@ -33,14 +33,23 @@ func newClearWorld(t *testing.T) *clearWorld {
 // newWorld is a CRM and an ERP mapping name, tax_id and city both ways, with the golden model
 // golden, over a fresh SQLite store.
 func newWorld(t *testing.T, golden string) *clearWorld {
+	return newWorldWith(t, golden, nil)
+}
+
+// newWorldWith is newWorld with more (or other) configuration files: path → content.
+func newWorldWith(t *testing.T, golden string, files map[string]string) *clearWorld {
 	t.Helper()
 	ctx := context.Background()
 	both := "    direction: both\n    fields:\n      - {golden: name, from: name}\n      - {golden: tax_id, from: tax_id}\n      - {golden: city, from: city}\n"
-	dir := configtest.Dir(t, map[string]string{
+	all := map[string]string{
 		"golden/customer.yaml": golden,
 		"systems/crm.yaml":     "connector: sqltable\nentities:\n  customer:\n    object: accounts\n" + both,
 		"systems/erp.yaml":     "connector: sqltable\nentities:\n  customer:\n    object: customers\n" + both,
-	})
+	}
+	for path, content := range files {
+		all[path] = content
+	}
+	dir := configtest.Dir(t, all)
 	cfg, err := config.Load(dir)
 	if err != nil {
 		t.Fatal(err)

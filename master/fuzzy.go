@@ -57,6 +57,9 @@ func blockPart(p config.BlockPart, v string) string {
 			return ""
 		}
 		_, domain, _ := strings.Cut(k, "@")
+		if freeMail[domain] {
+			return "" // a block of everyone on qq.com says nothing and holds too many
+		}
 		return domain
 	case "digits_suffix":
 		d := digits(v)
@@ -114,6 +117,9 @@ func (e *Engine) Score(rec, cand map[string]string) Scored {
 	for _, r := range e.model.Match.Rules {
 		total += r.Weight
 		a, b := rec[r.Field], cand[r.Field]
+		if r.OrFrom != "" {
+			a, b = orTaxIDCity(a, rec[r.OrFrom]), orTaxIDCity(b, cand[r.OrFrom])
+		}
 		if a == "" || b == "" {
 			continue
 		}
@@ -137,6 +143,15 @@ func (e *Engine) Score(rec, cand map[string]string) Scored {
 	return s
 }
 
+// orTaxIDCity returns city, or when it is empty the city tax ID taxID was issued in ("" when
+// the ID names none).
+func orTaxIDCity(city, taxID string) string {
+	if city != "" || taxID == "" {
+		return city
+	}
+	return standardize.TaxIDCity(taxID)
+}
+
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 // similarity compares two golden values by rule kind, 0 to 1. Jaro-Winkler runs over runes
@@ -144,13 +159,17 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 func similarity(kind, a, b string) float64 {
 	switch kind {
 	case "company_name":
-		return jaroWinkler(standardize.CompanyNameKey(a), standardize.CompanyNameKey(b))
+		return companyName(a, b)
 	case "text":
 		return jaroWinkler(standardize.MatchKey(a), standardize.MatchKey(b))
 	case "exact":
 		return boolScore(standardize.MatchKey(a) == standardize.MatchKey(b))
+	case "tax_id":
+		org := standardize.OrganizationCode(a)
+		return boolScore(standardize.MatchKey(a) == standardize.MatchKey(b) || org != "" && org == standardize.OrganizationCode(b))
 	case "place":
-		return boolScore(placeKey(a) == placeKey(b))
+		// Different cities often share a character (广州, 杭州): equal or not, never similar.
+		return boolScore(standardize.CityKey(a) == standardize.CityKey(b))
 	case "phone":
 		da, db := digits(a), digits(b)
 		switch {
@@ -172,22 +191,11 @@ func similarity(kind, a, b string) float64 {
 		_, da, _ := strings.Cut(ka, "@")
 		_, db, _ := strings.Cut(kb, "@")
 		if da == db && !freeMail[da] {
-			return 0.5
+			return sameDomain
 		}
 		return 0
 	}
 	return 0
-}
-
-// placeKey is a city's match key without the administrative suffix it is written with or
-// without (深圳市 and 深圳, "Shenzhen City" and Shenzhen). Different cities often share a
-// character (广州, 杭州), so places compare equal or not, never by similarity.
-func placeKey(s string) string {
-	k := standardize.MatchKey(s)
-	for _, suffix := range []string{"市", "区", "县", " city", " district"} {
-		k = strings.TrimSuffix(k, suffix)
-	}
-	return strings.TrimSpace(k)
 }
 
 func boolScore(b bool) float64 {
@@ -207,6 +215,43 @@ func jaroWinkler(a, b string) float64 {
 	return float64(edlib.JaroWinklerSimilarity(a, b))
 }
 
+// wordMatch is how alike two words of company names must be (Jaro-Winkler) to count as one word
+// with a typo: "titan" and "ttitan" (0.89), not "solar" and "polar" (0.87).
+const wordMatch = 0.88
+
+// companyName compares company names by their words, legal forms and regions removed. Names
+// written in words (Latin script) score the words they share — each pair of alike words by its
+// similarity — over the words they hold between them: "Westgate Trading" against "Westgate Media"
+// shares one word of three (0.33), where Jaro-Winkler over the whole, which rewards a common
+// start, gives 0.87. Two one-word names, as Chinese ones are (Chinese is not written in words),
+// compare by Jaro-Winkler character by character.
+func companyName(a, b string) float64 {
+	wa, wb := standardize.CompanyNameWords(a), standardize.CompanyNameWords(b)
+	ka, kb := strings.Join(wa, ""), strings.Join(wb, "")
+	if ka == kb {
+		return boolScore(ka != "")
+	}
+	if len(wa) == 1 && len(wb) == 1 {
+		return jaroWinkler(ka, kb)
+	}
+	used := make([]bool, len(wb))
+	sum, matched := 0.0, 0
+	for _, x := range wa {
+		best, at := 0.0, -1
+		for j, y := range wb {
+			if s := jaroWinkler(x, y); !used[j] && s >= wordMatch && s > best {
+				best, at = s, j
+			}
+		}
+		if at >= 0 {
+			used[at] = true
+			sum += best
+			matched++
+		}
+	}
+	return sum / float64(len(wa)+len(wb)-matched)
+}
+
 // freeMail domains say nothing about the company behind an address.
 var freeMail = map[string]bool{
 	"qq.com": true, "163.com": true, "126.com": true, "yeah.net": true, "sina.com": true, "sina.cn": true,
@@ -217,6 +262,16 @@ var freeMail = map[string]bool{
 // fuzzyMatch scores a record against the golden records sharing a blocking key with it and
 // returns the best candidate, nil when none scores.
 func (e *Engine) fuzzyMatch(ctx context.Context, tx *store.Tx, fields map[string]string) (*Scored, error) {
+	scored, err := e.fuzzyScores(ctx, tx, fields)
+	if err != nil || len(scored) == 0 {
+		return nil, err
+	}
+	return &scored[0], nil
+}
+
+// fuzzyScores scores a record against the golden records sharing a blocking key with it and
+// returns those that score, best first (ties in ID order).
+func (e *Engine) fuzzyScores(ctx context.Context, tx *store.Tx, fields map[string]string) ([]Scored, error) {
 	keys := e.blockKeys(fields)
 	if len(keys) == 0 || len(e.model.Match.Rules) == 0 {
 		return nil, nil
@@ -233,7 +288,7 @@ func (e *Engine) fuzzyMatch(ctx context.Context, tx *store.Tx, fields map[string
 	if err != nil {
 		return nil, err
 	}
-	var best *Scored
+	var scored []Scored
 	for _, g := range gs {
 		gf, err := g.Fields()
 		if err != nil {
@@ -241,14 +296,12 @@ func (e *Engine) fuzzyMatch(ctx context.Context, tx *store.Tx, fields map[string
 		}
 		s := e.Score(fields, texts(gf))
 		s.ID = g.ID
-		if s.Vetoed || s.Missing {
-			continue
-		}
-		if best == nil || s.Score > best.Score {
-			best = &s
+		if !s.Vetoed && !s.Missing {
+			scored = append(scored, s)
 		}
 	}
-	return best, nil
+	sort.SliceStable(scored, func(i, j int) bool { return scored[i].Score > scored[j].Score })
+	return scored, nil
 }
 
 // texts are a golden record's values as text (cleared fields left out).
@@ -267,3 +320,6 @@ func detailsJSON(s *Scored) string {
 	b, _ := json.Marshal(s.Rules)
 	return string(b)
 }
+
+// sameDomain is the similarity of two addresses on one company domain.
+const sameDomain = 0.9

@@ -210,9 +210,13 @@ func (e *Engine) match(ctx context.Context, tx *store.Tx, system string, mapped 
 	}
 	switch len(ids) {
 	case 0:
-		best, err := e.fuzzyMatch(ctx, tx, mapped)
+		scored, err := e.fuzzyScores(ctx, tx, mapped)
 		if err != nil {
 			return "", nil, err
+		}
+		var best *Scored
+		if len(scored) > 0 {
+			best = &scored[0]
 		}
 		mergeAt, reviewAt := e.model.Match.Thresholds()
 		if best != nil && best.Score >= mergeAt {
@@ -223,7 +227,7 @@ func (e *Engine) match(ctx context.Context, tx *store.Tx, system string, mapped 
 				return "", nil, err
 			}
 			if !same {
-				return best.ID, nil, nil
+				return best.ID, nil, e.bridge(ctx, tx, system, best.ID, scored[1:], res)
 			}
 		}
 		if best != nil && best.Score >= reviewAt {

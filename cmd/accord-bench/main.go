@@ -44,10 +44,18 @@ func main() {
 	syncCompanies := flag.Int("sync-companies", 10000, "sync: distinct companies of the in-process vs plugin comparison")
 	matchCompanies := flag.Int("match-companies", 5000, "matching: distinct companies per run")
 	storeSize := flag.Int("store-size", 1000000, "incremental: golden customers in the store matched against")
+	explain := flag.Uint64("explain", 0, "matching: instead of writing -out, run this seed unlinked with the fuzzy rules and print the missed pairs and wrong merges")
 	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *explain != 0 {
+		if err := explainSeed(ctx, *explain, *matchCompanies); err != nil {
+			fmt.Fprintln(os.Stderr, "accord-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "accord-bench:", err)
 		os.Exit(1)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,27 +21,31 @@ import (
 
 // quality is how the golden records of one run compare with the truth.
 type quality struct {
-	Label                       string
-	Records, Companies, Golden  int
-	Precision, Recall, F1       float64
-	Reviews, ReviewsTrue        int
-	Elapsed                     time.Duration
-	PredictedPairs, TruthPairs  int64
-	TruePairs                   int64
-	WrongMerges, MissedCompanys int
+	Label                        string
+	Records, Companies, Golden   int
+	Precision, Recall, F1        float64
+	Reviews, ReviewsTrue         int
+	Elapsed                      time.Duration
+	PredictedPairs, TruthPairs   int64
+	TruePairs                    int64
+	WrongMerges, MissedCompanys  int
+	Unlinked, Fuzzy              bool
+	Moved, OldTaxIDs, LookAlikes int // the generator's hard cases (unlinked data only)
 }
 
 // matchRun generates companies (seed, unlinked), syncs the three systems into a fresh SQLite
 // store through the sqltable connector and the master engine — the pipeline's pages without
 // Temporal — with the demo's golden model, its fuzzy rules on or off, and scores the result.
-func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlinked, fuzzy bool) (quality, error) {
-	q := quality{}
+// With explain set it also writes there why pairs were missed or wrongly merged (explainRun).
+func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlinked, fuzzy bool, explain io.Writer) (quality, error) {
+	q := quality{Unlinked: unlinked, Fuzzy: fuzzy}
 	dataDir := filepath.Join(dir, fmt.Sprintf("match-%d-%v-%v", seed, unlinked, fuzzy))
 	truth, err := generate.Generate(ctx, generate.Options{Dir: dataDir, Companies: companies, Seed: seed, Unlinked: unlinked,
 		Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		return q, err
 	}
+	q.Moved, q.OldTaxIDs, q.LookAlikes = truth.Moved, truth.OldTaxIDs, truth.LookAlikes
 	cfgDir := filepath.Join(dataDir, "config")
 	if err := demo.WriteConfig(cfgDir); err != nil {
 		return q, err
@@ -71,6 +76,11 @@ func matchRun(ctx context.Context, dir string, companies int, seed uint64, unlin
 		}
 	}
 	q.Elapsed = time.Since(start)
+	if explain != nil {
+		if err := explainRun(ctx, explain, s, engine, truth); err != nil {
+			return q, err
+		}
+	}
 	return score(ctx, s, truth, q)
 }
 
@@ -143,12 +153,8 @@ func syncAll(ctx context.Context, s *store.Store, cfg *config.Config, engine *ma
 // score compares the store's golden records with the truth, pair by pair: two records in one
 // golden record are a predicted pair; two rows of one company a true pair.
 func score(ctx context.Context, s *store.Store, truth generate.Truth, q quality) (quality, error) {
-	var links []struct {
-		System     string `db:"system"`
-		ExternalID string `db:"external_id"`
-		GoldenID   string `db:"golden_id"`
-	}
-	if err := s.DB().SelectContext(ctx, &links, `SELECT system, external_id, golden_id FROM xrefs WHERE entity = 'customer' AND origin = 'read'`); err != nil {
+	links, err := readLinks(ctx, s)
+	if err != nil {
 		return q, err
 	}
 	byGolden := map[string]int64{}
@@ -209,22 +215,23 @@ func ratio(a, b int64) float64 {
 	return float64(a) / float64(b)
 }
 
-// matchingSection measures the shipped rules on data they were not written on: seeds 2 and 3
-// (the rules were set by looking at seed 1), each as the demo generates it (every copy shares a
-// key with another) and unlinked (copies may share none), with keys only and with the fuzzy rules.
+// matchingSection measures the shipped rules on data they were not tuned on: seeds 2 and 3 (the
+// rules were tuned looking at seed 1, with -explain 1), each unlinked (copies may share no key:
+// the headline) and as the demo generates it (every copy shares a key with another), with the
+// fuzzy rules and with keys only.
 func matchingSection(ctx context.Context, dir string, companies int) (string, error) {
 	var rows []quality
 	for _, seed := range []uint64{2, 3} {
-		for _, unlinked := range []bool{false, true} {
-			for _, fuzzy := range []bool{false, true} {
+		for _, unlinked := range []bool{true, false} {
+			for _, fuzzy := range []bool{true, false} {
 				fmt.Fprintf(os.Stderr, "matching: seed %d unlinked %v fuzzy %v …\n", seed, unlinked, fuzzy)
-				q, err := matchRun(ctx, dir, companies, seed, unlinked, fuzzy)
+				q, err := matchRun(ctx, dir, companies, seed, unlinked, fuzzy, nil)
 				if err != nil {
 					return "", err
 				}
 				data := "demo data (copies share a key)"
 				if unlinked {
-					data = "unlinked (copies may share no key)"
+					data = "**unlinked**"
 				}
 				rules := "keys only"
 				if fuzzy {
@@ -240,13 +247,26 @@ func matchingSection(ctx context.Context, dir string, companies int) (string, er
 
 func matchingMarkdown(rows []quality, companies int) string {
 	var b strings.Builder
+	var hard quality
+	for _, q := range rows {
+		if q.Unlinked && q.Fuzzy {
+			hard.Moved, hard.OldTaxIDs, hard.LookAlikes = hard.Moved+q.Moved, hard.OldTaxIDs+q.OldTaxIDs, hard.LookAlikes+q.LookAlikes
+		}
+	}
 	fmt.Fprintf(&b, "## Matching quality\n\n")
 	fmt.Fprintf(&b, "%d generated companies per run, written as a CRM, an ERP and a finance system hold them (Chinese and\n", companies)
-	fmt.Fprintf(&b, "English names, legal-form and region variants, full-width characters, typos, missing tax IDs, phone\n")
-	fmt.Fprintf(&b, "formats; `demo/generate`), synced through the sqltable connector and the master engine page by page\n")
-	fmt.Fprintf(&b, "into a SQLite golden store with the shipped `examples/demo/golden/customer.yaml`. Pairs of records\n")
-	fmt.Fprintf(&b, "in one golden record are compared with pairs of rows of one company. The rules were written\n")
-	fmt.Fprintf(&b, "looking at seed 1; these runs use seeds 2 and 3. Records held for review count as not merged.\n")
+	fmt.Fprintf(&b, "English names, legal-form and region variants, full-width characters, typos and transpositions, missing\n")
+	fmt.Fprintf(&b, "tax IDs, phone formats; `demo/generate`), synced through the sqltable connector and the master engine\n")
+	fmt.Fprintf(&b, "page by page into a SQLite golden store with the shipped `examples/demo/golden/customer.yaml`.\n")
+	fmt.Fprintf(&b, "**Unlinked** data are the realistic case and the headline: copies of a company may share no key at\n")
+	fmt.Fprintf(&b, "all, and they hold the hard cases — here, over both seeds, %d companies that moved city (a system\n", hard.Moved)
+	fmt.Fprintf(&b, "keeps the old one, the tax ID names where they registered), %d tax IDs written as the old 15-character\n", hard.OldTaxIDs)
+	fmt.Fprintf(&b, "税务登记号 (a wrong key), and %d look-alike companies (the same name in another city, the same brand\n", hard.LookAlikes)
+	fmt.Fprintf(&b, "in another industry, a 分公司 branch on its head office's e-mail domain). In the demo data every copy\n")
+	fmt.Fprintf(&b, "shares a key with another, and none of the hard cases occur. Pairs of records in one golden record\n")
+	fmt.Fprintf(&b, "are compared with pairs of rows of one company; records held for review count as not merged.\n")
+	fmt.Fprintf(&b, "The rules were tuned on seed 1 only (`go run ./cmd/accord-bench -explain 1` prints its missed pairs\n")
+	fmt.Fprintf(&b, "and wrong merges with their rule scores); these runs use seeds 2 and 3.\n")
 	fmt.Fprintf(&b, "Command: `make bench BENCH=matching` (about 2 minutes).\n\n")
 	fmt.Fprintf(&b, "| run | records | companies | golden | precision | recall | F1 | golden records mixing companies | review cases (true matches) | time |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|---|\n")
@@ -258,24 +278,33 @@ func matchingMarkdown(rows []quality, companies int) string {
 	var recs int
 	var took time.Duration
 	for _, q := range rows {
-		if strings.Contains(q.Label, "fuzzy") {
-			minP = min(minP, q.Precision)
-			minF = min(minF, q.F1)
+		if q.Fuzzy {
 			recs += q.Records
 			took += q.Elapsed
 		}
+		if q.Fuzzy && q.Unlinked {
+			minP = min(minP, q.Precision)
+			minF = min(minF, q.F1)
+		}
 	}
+	fmt.Fprintf(&b, "\nGoals (unlinked data, the shipped rules): precision ≥ 0.995 — lowest here %.4f (%s); F1 ≥ 0.98 — lowest\n",
+		minP, met(minP >= 0.995))
+	fmt.Fprintf(&b, "here %.4f (%s).\n", minF, met(minF >= 0.98))
+	b.WriteString("What the rules do: cities compare equal in Chinese, pinyin or English (深圳, 深圳市, Shenzhen);\n")
+	b.WriteString("where a record holds no city (the finance system), the city its 统一社会信用代码 was issued in\n")
+	b.WriteString("stands in; an old 税务登记号 equals the code that replaced it; Latin names compare word by word\n")
+	b.WriteString("(Westgate Trading is not Westgate Media); a same-domain address scores 0.9; a record that scores\n")
+	b.WriteString("above merge_at against several candidates joins them. What stays missed: a name alone (two fields\n")
+	b.WriteString("must compare), companies that moved (the city and the tax ID's city disagree), a typo in a name's\n")
+	b.WriteString("first two letters (another name block) and Chinese names one character apart, which are as often\n")
+	b.WriteString("two companies as a typo. Where every copy shares a key, keys alone are exact and the fuzzy rules\n")
+	b.WriteString("can only add wrong merges of look-alikes and review cases. The true matches among the review cases\n")
+	b.WriteString("(in brackets) count as missed here: a steward's merge recovers them.\n")
 	rate := float64(recs) / took.Seconds()
 	fmt.Fprintf(&b, "\nSpeed: with the fuzzy rules the engine merged %.0f records/s (every record in its page's transaction:\n", rate)
 	fmt.Fprintf(&b, "match keys, candidates, survivorship, lineage, outbox). The goal of 1,000,000 records deduplicated in\n")
 	fmt.Fprintf(&b, "60 s (16,667 records/s) is not met: at this rate it takes %.0f minutes. The incremental match of one\n", 1e6/rate/60)
-	fmt.Fprintf(&b, "record against a store of 1,000,000 (goal ≤ 5 ms at p99) is not measured yet.\n")
-	fmt.Fprintf(&b, "\nGoals (with the fuzzy rules): precision ≥ 0.995 — lowest here %.4f (%s); F1 ≥ 0.98 — lowest here %.4f (%s).\n",
-		minP, met(minP >= 0.995), minF, met(minF >= 0.98))
-	b.WriteString("Where every copy shares a key, keys alone are exact and the fuzzy rules can only add wrong merges of\n")
-	b.WriteString("look-alike companies and review cases; where copies share none, they recover part of the recall keys\n")
-	b.WriteString("miss. The true matches among the review cases (in brackets) count as missed here: a steward's\n")
-	b.WriteString("merge recovers them. Cities compare equal or not, so 深圳 against Shenzhen counts as a difference.\n\n")
+	fmt.Fprintf(&b, "record against a store of 1,000,000 is measured in its own section below.\n\n")
 	return b.String()
 }
 

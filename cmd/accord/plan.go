@@ -79,7 +79,11 @@ func printPlan(cmd *cobra.Command, cfg *config.Config) {
 				blocks = append(blocks, b.Kind)
 			}
 			for _, r := range g.Match.Rules {
-				rules = append(rules, r.Field+" ("+r.Compare+")")
+				rule := r.Field + " (" + r.Compare + ")"
+				if r.OrFrom != "" {
+					rule = r.Field + " (" + r.Compare + ", or from " + r.OrFrom + ")"
+				}
+				rules = append(rules, rule)
 			}
 			mergeAt, reviewAt := g.Match.Thresholds()
 			fmt.Fprintf(w, "  fuzzy: blocks %s; rules %s; merge at %g, review from %g\n",

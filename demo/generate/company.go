@@ -16,6 +16,7 @@ type company struct {
 	id      string
 	name    companyName
 	city    []string // a vocab city entry: Chinese, English, division code
+	former  []string // the city it moved from, or nil (unlinked data set only)
 	taxID   string   // canonical 统一社会信用代码
 	email   string   // primary address; a fifth of them in mixed case
 	billing string   // finance's billing address when it differs from email, else ""
@@ -32,6 +33,7 @@ type companyName struct {
 	brand    []rune // Chinese brand characters, or the English words joined by spaces
 	industry string
 	suffix   []string // canonical legal form first, then the variants clerks type
+	branch   string   // "苏州分公司" after the legal form for a branch, else ""
 }
 
 // uniqueKeys remembers the key values already given out, so no two companies share one.

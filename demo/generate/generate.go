@@ -21,8 +21,9 @@ import (
 // DefaultCompanies gives about 2000 CRM, 1500 ERP and 1200 finance rows.
 const DefaultCompanies = 2600
 
-// seedStream is the second PCG word; Options.Seed is the first.
-const seedStream = 0xacc0_4d00_6e4e_7261
+// seedStream is the second PCG word; Options.Seed is the first. hardStream is that of the
+// unlinked data set's hard cases.
+const seedStream, hardStream = 0xacc0_4d00_6e4e_7261, 0xacc0_4d00_6861_7264
 
 // Options configure Generate. Zero values take the documented defaults.
 type Options struct {
@@ -41,7 +42,11 @@ type Options struct {
 	// Unlinked leaves out the keys added so that every copy of a company shares a tax ID, e-mail
 	// or phone with another: copies may then be linked by nothing but a similar name, city or
 	// phone, as in real systems. It tests fuzzy matching; Truth.Companies still counts companies.
-	// The same Seed draws the same companies and values either way.
+	// The same Seed draws the same companies and values either way, except that unlinked data
+	// are also harder, from a random stream of their own: companies that moved city (some copies
+	// keep the former one), tax IDs written as the old 15-character 税务登记号, and look-alike
+	// companies named like another one (the same name in another city, the same brand in another
+	// industry, a 分公司 branch on the other's e-mail domain). Truth counts them.
 	Unlinked bool
 }
 
@@ -63,6 +68,9 @@ type Truth struct {
 	// system's invoices, Orders and Invoices rows in all.
 	Facts            map[string]CompanyFacts
 	Orders, Invoices int
+	// Moved, OldTaxIDs and LookAlikes count the hard cases of unlinked data: companies that
+	// moved city, rows carrying an old 税务登记号, and companies named like another one.
+	Moved, OldTaxIDs, LookAlikes int
 }
 
 // Generate writes the three demo databases into opts.Dir, with the ERP's orders and the finance
@@ -87,7 +95,11 @@ func Generate(ctx context.Context, opts Options) (Truth, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return Truth{}, fmt.Errorf("create demo directory: %w", err)
 	}
-	ds := build(rand.New(rand.NewPCG(opts.Seed, seedStream)), n, now, !opts.Unlinked)
+	var h *hard
+	if opts.Unlinked {
+		h = &hard{r: rand.New(rand.NewPCG(opts.Seed, hardStream))}
+	}
+	ds := build(rand.New(rand.NewPCG(opts.Seed, seedStream)), n, now, h)
 	if err := ctx.Err(); err != nil {
 		return Truth{}, fmt.Errorf("generate demo data: %w", err)
 	}

@@ -26,7 +26,7 @@ func messyName(r *rand.Rand, v *vocab, n companyName) string {
 	}
 	var s string
 	if n.chinese {
-		s = chineseLayout(r, n.region, string(brand), n.industry, suffix)
+		s = chineseLayout(r, n.region, string(brand), n.industry, suffix) + n.branch
 	} else {
 		s = string(brand) + " " + n.industry + " " + suffix
 		if r.IntN(10) == 0 {

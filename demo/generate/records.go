@@ -24,9 +24,11 @@ type dataset struct {
 	truth Truth
 }
 
-// build draws n companies and renders their rows. Everything comes from r, in a fixed order,
-// so the result depends only on r's seed, n and now.
-func build(r *rand.Rand, n int, now time.Time, linked bool) dataset {
+// build draws n companies and renders their rows. Everything comes from r (and h), in a fixed
+// order, so the result depends only on their seeds, n and now. A nil h gives the linked data
+// set; otherwise copies are not linked and h adds the hard cases (see hard).
+func build(r *rand.Rand, n int, now time.Time, h *hard) dataset {
+	linked := h == nil
 	v := newVocab()
 	seen := &uniqueKeys{
 		taxIDs:  make(map[string]struct{}, n),
@@ -41,6 +43,7 @@ func build(r *rand.Rand, n int, now time.Time, linked bool) dataset {
 	invalid := markInvalid(r, companies)
 
 	var ds dataset
+	h.apply(v, companies, &ds.truth)
 	overlapping := 0
 	for i := range companies {
 		c := &companies[i]
@@ -48,7 +51,7 @@ func build(r *rand.Rand, n int, now time.Time, linked bool) dataset {
 		held := 0
 		for s := range numSystems {
 			if c.member[s] {
-				ds.rows[s] = append(ds.rows[s], newRecord(r, v, c, s, keys[s], now))
+				ds.rows[s] = append(ds.rows[s], newRecord(r, h, v, c, s, keys[s], now, &ds.truth))
 				held++
 			}
 		}
@@ -57,6 +60,7 @@ func build(r *rand.Rand, n int, now time.Time, linked bool) dataset {
 		}
 	}
 	ds.truth = Truth{
+		Moved: ds.truth.Moved, OldTaxIDs: ds.truth.OldTaxIDs, LookAlikes: ds.truth.LookAlikes,
 		Rows:        make(map[string]int, numSystems),
 		Invalid:     map[string]int{crm.String(): invalid, erp.String(): 0, finance.String(): 0},
 		Companies:   n - invalid,
@@ -82,11 +86,16 @@ func assignIDs(r *rand.Rand, s system, rows []record, truth *Truth) {
 	truth.Rows[s.String()] = len(rows)
 }
 
-// newRecord renders system s's copy of c carrying the keys in k.
-func newRecord(r *rand.Rand, v *vocab, c *company, s system, k keySet, now time.Time) record {
+// newRecord renders system s's copy of c carrying the keys in k, with h's hard cases; it
+// counts old tax IDs in truth.
+func newRecord(r *rand.Rand, h *hard, v *vocab, c *company, s system, k keySet, now time.Time, truth *Truth) record {
 	tax, email, phone := missing(r), missing(r), missing(r)
 	if k&keyTax != 0 {
-		tax = messyTaxID(r, c.taxID)
+		id := h.taxID(c)
+		if id != c.taxID {
+			truth.OldTaxIDs++
+		}
+		tax = messyTaxID(r, id)
 	}
 	if k&keyEmail != 0 {
 		email = messyEmail(r, c.email)
@@ -109,10 +118,10 @@ func newRecord(r *rand.Rand, v *vocab, c *company, s system, k keySet, now time.
 		if c.invalid {
 			email, phone, tax = invalidEmail(r, c.email), nil, nil
 		}
-		city := messyCity(r, c.city, c.name.chinese)
+		city := messyCity(r, h.cityOf(c, s), c.name.chinese)
 		return record{c.id, []any{"", name, contact, email, phone, tax, city, stamp, 0}}
 	case erp:
-		city := messyCity(r, c.city, c.name.chinese)
+		city := messyCity(r, h.cityOf(c, s), c.name.chinese)
 		return record{c.id, []any{"", name, tax, phone, email, city, stamp, 0}}
 	default:
 		return record{c.id, []any{"", name, tax, email, phone, stamp, 0}}

@@ -58,10 +58,24 @@ const minRegionRemainder = 3
 // differs from "acme" (see MatchKey). Pinyin region prefixes ("Beijing
 // Huawei") and Japanese forms (株式会社) are not removed.
 func CompanyNameKey(s string) string {
+	// Joining can bring together characters that normalise differently
+	// side by side (Hangul jamo), so normalise the result once more.
+	key := strings.Join(CompanyNameWords(s), "")
+	if _, simple := textClass(key); simple {
+		return key // ASCII and CJK ideographs only: NFKC changes nothing
+	}
+	return norm.NFKC.String(key)
+}
+
+// CompanyNameWords returns the words CompanyNameKey joins: "Blue River
+// Trading Co., Ltd." gives [blue river trading], "北京华为技术有限公司"
+// [华为技术] (Chinese is not split into words). A name of punctuation only
+// gives its MatchKey as one word; an empty one none.
+func CompanyNameWords(s string) []string {
 	t := Text(s)
 	mk := MatchKey(t) // Text is idempotent, so this is MatchKey(s)
 	if mk == "" {
-		return ""
+		return nil
 	}
 	k := mk
 	if hasTrademark(t) {
@@ -71,7 +85,7 @@ func CompanyNameKey(s string) string {
 	}
 	words := companyWords(k)
 	if len(words) == 0 {
-		return mk
+		return []string{mk}
 	}
 	core, removed := stripLegalForms(words)
 	if len(core) == 0 {
@@ -79,13 +93,7 @@ func CompanyNameKey(s string) string {
 	} else if removed {
 		core = stripLeadingRegion(core)
 	}
-	// Joining can bring together characters that normalise differently
-	// side by side (Hangul jamo), so normalise the result once more.
-	key := strings.Join(core, "")
-	if _, simple := textClass(key); simple {
-		return key // ASCII and CJK ideographs only: NFKC changes nothing
-	}
-	return norm.NFKC.String(key)
+	return core
 }
 
 // hasTrademark reports whether dropTrademark would change s. It searches

@@ -207,6 +207,22 @@ func FuzzCompanyNameKey(f *testing.F) {
 	})
 }
 
+func FuzzCityKey(f *testing.F) {
+	for _, s := range append(fuzzSeeds, "深圳市", "Shenzhen City", "Xi'an", "市", " city city", "廣州") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		key := CityKey(in)
+		checkClean(t, "CityKey", in, key)
+		if (key == "") != (MatchKey(in) == "") {
+			t.Fatalf("CityKey(%q) = %q, but MatchKey = %q", in, key, MatchKey(in))
+		}
+		if again := CityKey(key); again != key {
+			t.Fatalf("CityKey not idempotent: %q -> %q -> %q", in, key, again)
+		}
+	})
+}
+
 func FuzzCountry(f *testing.F) {
 	for _, s := range append(fuzzSeeds, "cn", "CHN", "156", "China", "中國", "ｕｓａ", "DD", "ZZ", "Hong Kong SAR China") {
 		f.Add(s)

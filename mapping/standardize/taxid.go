@@ -65,11 +65,13 @@ func isTaxIDChar(r rune) bool {
 // isUSCCShaped reports whether id has the length and alphabet of a Unified
 // Social Credit Code.
 func isUSCCShaped(id string) bool {
-	if len(id) != usccLength {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if strings.IndexByte(usccAlphabet, id[i]) < 0 {
+	return len(id) == usccLength && inUSCCAlphabet(id)
+}
+
+// inUSCCAlphabet reports whether every character of s is in usccAlphabet.
+func inUSCCAlphabet(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(usccAlphabet, s[i]) < 0 {
 			return false
 		}
 	}
@@ -112,6 +114,35 @@ func taxIDChars(s, t string) (string, error) {
 func isUpperAlnum(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// OrganizationCode returns the 9-character 组织机构代码 (GB 11714 organisation code) inside a
+// Chinese tax ID, or "" for any other identifier or an invalid one: characters 9–17 of a
+// 统一社会信用代码, or 7–15 of the 15-character 税务登记号 it replaced in 2015 (a 6-digit
+// division code, then the organisation code). An organisation keeps its code for life, so a
+// company's old and new numbers share it: "91440300MA5F7K2Q8X" and "440300MA5F7K2Q8" are one
+// company.
+func OrganizationCode(s string) string {
+	id, err := TaxID(s)
+	switch {
+	case err != nil:
+		return ""
+	case isUSCCShaped(id):
+		return id[8:17]
+	case len(id) == 15 && isDigits(id[:6]) && inUSCCAlphabet(id[6:]):
+		return id[6:]
+	}
+	return ""
+}
+
+// isDigits reports whether s consists of 0-9 only.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

@@ -106,3 +106,21 @@ func TestTaxIDInvalid(t *testing.T) {
 		})
 	}
 }
+
+func TestOrganizationCode(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"91350100M000100Y43", "M000100Y4"},
+		{" 91350100m000100y43 ", "M000100Y4"},
+		{"350100M000100Y4", "M000100Y4"}, // the old 税务登记号 of the same company
+		{"91350100M000100Y44", ""},       // check character wrong
+		{"35010AM000100Y4", ""},          // division not digits
+		{"DE123456789", ""},              // not Chinese
+		{"350100M000100Y", ""},           // 14 characters
+		{"N/A", ""},
+		{"", ""},
+	} {
+		if got := OrganizationCode(tc.in); got != tc.want {
+			t.Errorf("OrganizationCode(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
