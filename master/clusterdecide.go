@@ -1,0 +1,148 @@
+package master
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/accord-mdm/accord/config"
+	"github.com/accord-mdm/accord/mapping/standardize"
+)
+
+// sortKey is what neighbours sorts a cluster by in the pass led by rule first: that field's
+// comparable form, then the other rule fields'. "" when the cluster has no value of the field.
+func sortKey(rules []config.MatchRule, first int, vals map[string]string) string {
+	lead := comparable(rules[first].Compare, vals[rules[first].Field])
+	if lead == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(lead)
+	for i, r := range rules {
+		if i != first && !r.Veto {
+			b.WriteByte(0)
+			b.WriteString(comparable(r.Compare, vals[r.Field]))
+		}
+	}
+	return b.String()
+}
+
+// comparable is a value in the form its rule compares: close values sort close.
+func comparable(kind, v string) string {
+	if v == "" {
+		return ""
+	}
+	switch kind {
+	case "company_name":
+		return standardize.CompanyNameKey(v)
+	case "place":
+		return placeKey(v)
+	case "phone": // the subscriber number is at the end: sort by the digits reversed
+		d := []byte(digits(v))
+		for i, j := 0, len(d)-1; i < j; i, j = i+1, j-1 {
+			d[i], d[j] = d[j], d[i]
+		}
+		return string(d)
+	}
+	return standardize.MatchKey(v)
+}
+
+// decide applies the scored pairs to the key clusters, best score first: merges at merge_at
+// (unless both sides hold a record of one system, or a not-a-match pair forbids it), then one
+// review per held cluster, its best candidate. It fills c.Clusters and c.Reviews.
+func (e *Engine) decide(c *Clustering, recs []BulkRecord, recUF *unionFind, kc keyCluster, edges []edge) error {
+	mergeAt, _ := e.model.Match.Thresholds()
+	n := len(kc.members)
+	uf := newUnionFind(n)
+	// not-a-match pairs between records become pairs between their key clusters
+	for r, partners := range recUF.apart {
+		for _, p := range partners {
+			if a, b := kc.of[r], kc.of[p]; a < b {
+				uf.keepApart(a, b)
+			}
+		}
+	}
+	systems, err := systemMasks(recs, kc)
+	if err != nil {
+		return err
+	}
+	var review []edge
+	for _, ed := range edges {
+		if ed.score.Score < mergeAt {
+			review = append(review, ed)
+			continue
+		}
+		ra, rb := uf.find(ed.a), uf.find(ed.b)
+		switch {
+		case ra == rb:
+		case systems[ra]&systems[rb] != 0:
+			// A system rarely holds one customer twice: a steward's call, not a score's.
+			c.Stats.SameSystem++
+			review = append(review, ed)
+		default:
+			root, ok := uf.union(ra, rb)
+			if !ok {
+				c.Stats.Apart++
+				continue
+			}
+			systems[root] = systems[ra] | systems[rb]
+			c.Stats.FuzzyMerges++
+		}
+	}
+	// Final clusters, by first record; a key cluster's first record is its smallest.
+	final := make([]int, n)
+	for k := range n {
+		r := uf.find(int32(k))
+		if r == int32(k) {
+			final[k] = len(c.Clusters)
+			c.Clusters = append(c.Clusters, nil)
+		} else {
+			final[k] = final[r]
+		}
+		for _, rec := range kc.members[k] {
+			c.Clusters[final[k]] = append(c.Clusters[final[k]], int(rec))
+		}
+	}
+	for _, cl := range c.Clusters {
+		sort.Ints(cl)
+	}
+	held := map[int]bool{}
+	for _, ed := range review { // best score first
+		ra, rb := uf.find(ed.a), uf.find(ed.b)
+		if ra == rb || uf.conflict(ra, rb) {
+			continue
+		}
+		h, cand := final[rb], final[ra] // the later cluster is held against the earlier
+		if rb < ra {
+			h, cand = final[ra], final[rb]
+		}
+		if held[h] {
+			continue
+		}
+		held[h] = true
+		c.Reviews = append(c.Reviews, BulkReview{Held: h, Candidate: cand, Score: ed.score})
+	}
+	sort.Slice(c.Reviews, func(i, j int) bool { return c.Reviews[i].Held < c.Reviews[j].Held })
+	return nil
+}
+
+// systemMasks gives each key cluster the set of systems its records come from, as bits.
+func systemMasks(recs []BulkRecord, kc keyCluster) ([]uint64, error) {
+	bit := map[string]uint64{}
+	masks := make([]uint64, len(kc.members))
+	for k, ms := range kc.members {
+		for _, r := range ms {
+			s := recs[r].System
+			b, ok := bit[s]
+			if !ok {
+				if len(bit) == 64 {
+					return nil, fmt.Errorf("bulk clustering: more than 64 systems hold entity records")
+				}
+				b = 1 << len(bit)
+				bit[s] = b
+			}
+			masks[k] |= b
+		}
+	}
+	return masks, nil
+}
