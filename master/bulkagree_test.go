@@ -20,7 +20,7 @@ import (
 var demoSystems = []string{"erp", "finance", "crm"}
 
 // demoWorld generates the demo's three systems and loads the shipped demo configuration.
-func demoWorld(t *testing.T, companies int, seed uint64, unlinked bool) (*config.Config, *master.Engine) {
+func demoWorld(t testing.TB, companies int, seed uint64, unlinked bool) (*config.Config, *master.Engine) {
 	t.Helper()
 	dir := t.TempDir()
 	if _, err := generate.Generate(context.Background(), generate.Options{Dir: dir, Companies: companies, Seed: seed,
@@ -40,7 +40,7 @@ func demoWorld(t *testing.T, companies int, seed uint64, unlinked bool) (*config
 }
 
 // openDemo connects to a demo system and compiles its mapping.
-func openDemo(t *testing.T, cfg *config.Config, system string) (connectors.Connector, *config.Binding, *mapping.Mapping) {
+func openDemo(t testing.TB, cfg *config.Config, system string) (connectors.Connector, *config.Binding, *mapping.Mapping) {
 	t.Helper()
 	sys, b, err := cfg.Binding(system, "customer")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -41,7 +42,7 @@ type BulkStats struct {
 	Records     int
 	KeyClusters int   // clusters after the deterministic keys
 	Blocks      int   // blocking keys held by two clusters or more
-	LargeBlocks int   // of which over maxCandidates+1 clusters: scored by sorted neighbourhood
+	LargeBlocks int   // of which over allPairsUpTo clusters: scored by sorted neighbourhood
 	Scored      int64 // pairs scored
 	FuzzyMerges int
 	SameSystem  int // merges at merge_at refused because both sides hold a record of one system
@@ -51,9 +52,15 @@ type BulkStats struct {
 	Scoring     time.Duration // blocks scored and merges decided
 }
 
-// largeBlockWindow is how many neighbours each cluster of a large block is scored against,
-// once per rule field, in the block sorted by that field's value.
-const largeBlockWindow = 8
+// A block of up to allPairsUpTo clusters is scored pair by pair. In a larger one each cluster is
+// scored against its largeBlockWindow next neighbours in the block sorted by each of the
+// sortPasses heaviest rule fields: at most 2 × sortPasses × largeBlockWindow pairs per cluster,
+// what a block of allPairsUpTo costs.
+const (
+	largeBlockWindow = 8
+	sortPasses       = 2
+	allPairsUpTo     = 2 * sortPasses * largeBlockWindow
+)
 
 // Cluster deduplicates records in one go, with the rules the incremental engine applies one
 // record at a time: records sharing a deterministic key are one customer (transitively); then
@@ -300,7 +307,7 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 			}
 			for i := range next {
 				ms := bl[i]
-				if len(ms) <= maxCandidates+1 {
+				if len(ms) <= allPairsUpTo {
 					for x := range ms {
 						for y := x + 1; y < len(ms); y++ {
 							try(ms[x], ms[y])
@@ -342,31 +349,35 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 	return uniq, nil
 }
 
-// neighbours scores a block too large to score all pairs (the incremental engine scores a
-// record against its first maxCandidates candidates only): once per rule field, the block is
-// sorted by that field's match key (then by the other rule fields') and each cluster is scored
-// against the next largeBlockWindow ones. Similar values sort close together, so the pairs that
-// can score high are the ones compared.
+// neighbours scores a block too large to score all pairs (sorted neighbourhood): for each of
+// the heaviest rule fields, the block is sorted by that field's comparable value (then by the
+// other rule fields') and each cluster is paired with the next largeBlockWindow ones. Similar
+// values sort close together, so the pairs that can score high are the ones compared. Each pair
+// is scored once.
 func (e *Engine) neighbours(ms []int32, reps []map[string]string, try func(a, b int32)) {
 	rules := e.model.Match.Rules
 	order := make([]int32, len(ms))
-	for first := range rules {
-		if rules[first].Veto {
-			continue // a veto field rules pairs out; it does not find them
-		}
+	keys := make(map[int32]string, len(ms))
+	var pairs []uint64
+	for _, lead := range sortLeads(rules) {
 		copy(order, ms)
-		keyOf := map[int32]string{}
 		for _, c := range ms {
-			keyOf[c] = sortKey(rules, first, reps[c])
+			keys[c] = sortKey(rules, lead, reps[c])
 		}
-		sort.SliceStable(order, func(i, j int) bool { return keyOf[order[i]] < keyOf[order[j]] })
-		for i := range order {
-			if keyOf[order[i]] == "" {
+		sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
+		for i, a := range order {
+			if keys[a] == "" {
 				continue
 			}
-			for j := i + 1; j < min(i+1+largeBlockWindow, len(order)); j++ {
-				try(order[i], order[j])
+			for _, b := range order[i+1 : min(i+1+largeBlockWindow, len(order))] {
+				pairs = append(pairs, uint64(min(a, b))<<32|uint64(max(a, b)))
 			}
+		}
+	}
+	slices.Sort(pairs)
+	for i, p := range pairs {
+		if i == 0 || p != pairs[i-1] {
+			try(int32(p>>32), int32(p&0xffffffff))
 		}
 	}
 }

@@ -27,6 +27,19 @@ func sortKey(rules []config.MatchRule, first int, vals map[string]string) string
 	return b.String()
 }
 
+// sortLeads are the rules neighbours sorts a large block by: the sortPasses heaviest, vetoes
+// left out (they rule pairs out, they do not find them).
+func sortLeads(rules []config.MatchRule) []int {
+	var leads []int
+	for i, r := range rules {
+		if !r.Veto {
+			leads = append(leads, i)
+		}
+	}
+	sort.SliceStable(leads, func(a, b int) bool { return rules[leads[a]].Weight > rules[leads[b]].Weight })
+	return leads[:min(len(leads), sortPasses)]
+}
+
 // comparable is a value in the form its rule compares: close values sort close.
 func comparable(kind, v string) string {
 	if v == "" {
