@@ -1,12 +1,14 @@
 package master
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/accord-mdm/accord/store"
@@ -69,19 +71,15 @@ func (e *Engine) Load(ctx context.Context, s *store.Store, recs []BulkRecord, c 
 			}
 			return err
 		}
-		for b := range batches {
-			if err := tx.InsertBulk(ctx, b); err != nil {
-				return err
-			}
-			st.Golden += len(b.Goldens)
-			st.Xrefs += len(b.Xrefs)
-			st.Keys += len(b.Keys)
-			st.Lineage += len(b.Lineage)
-			st.Outbox += len(b.Outbox)
+		done, err := tx.BeginBulk(ctx)
+		if err != nil {
+			return err
 		}
-		rs := reviewRows(e.entity, c, ids, now)
-		st.Reviews = len(rs)
-		return tx.InsertBulk(ctx, &store.Bulk{Reviews: rs})
+		err = e.insertAll(ctx, tx, batches, reviewRows(e.entity, c, ids, now), &st)
+		if derr := done(); err == nil {
+			err = derr
+		}
+		return err
 	})
 	st.Elapsed = time.Since(start)
 	if err != nil {
@@ -91,6 +89,22 @@ func (e *Engine) Load(ctx context.Context, s *store.Store, recs []BulkRecord, c 
 		return st, err
 	}
 	return st, nil
+}
+
+// insertAll inserts the batches as they come, then the review cases.
+func (e *Engine) insertAll(ctx context.Context, tx *store.Tx, batches <-chan *store.Bulk, reviews []store.ReviewCase, st *LoadStats) error {
+	for b := range batches {
+		if err := tx.InsertBulk(ctx, b); err != nil {
+			return err
+		}
+		st.Golden += len(b.Goldens)
+		st.Xrefs += len(b.Xrefs)
+		st.Keys += len(b.Keys)
+		st.Lineage += len(b.Lineage)
+		st.Outbox += len(b.Outbox)
+	}
+	st.Reviews = len(reviews)
+	return tx.InsertBulk(ctx, &store.Bulk{Reviews: reviews})
 }
 
 // bulkBatch computes the rows of clusters [lo, hi), on all cores.
@@ -111,6 +125,13 @@ func (e *Engine) bulkBatch(recs []BulkRecord, c *Clustering, ids []string, lo, h
 		out.Xrefs = append(out.Xrefs, p.Xrefs...)
 		out.Outbox = append(out.Outbox, p.Outbox...)
 	}
+	// In the order of their primary keys, inserts touch neighbouring pages of the B-trees.
+	slices.SortFunc(out.Keys, func(a, b store.GoldenKey) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value), cmp.Compare(a.GoldenID, b.GoldenID))
+	})
+	slices.SortFunc(out.Xrefs, func(a, b store.Xref) int {
+		return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.ExternalID, b.ExternalID))
+	})
 	return out
 }
 

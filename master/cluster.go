@@ -19,6 +19,10 @@ type BulkOptions struct {
 	Apart [][2]int
 	// Workers derive keys and score blocks in parallel; 0 means GOMAXPROCS.
 	Workers int
+	// Window is how many neighbours a cluster of a large block is scored against per sorted
+	// pass; 0 means DefaultWindow. Blocks of up to 2 × 2 × Window clusters are scored pair by
+	// pair (as many pairs per cluster as the passes make at most).
+	Window int
 }
 
 // BulkReview is a pair for a steward: cluster Held scored between review_at and merge_at against
@@ -42,7 +46,7 @@ type BulkStats struct {
 	Records     int
 	KeyClusters int   // clusters after the deterministic keys
 	Blocks      int   // blocking keys held by two clusters or more
-	LargeBlocks int   // of which over allPairsUpTo clusters: scored by sorted neighbourhood
+	LargeBlocks int   // of which over 4 × Window clusters: scored by sorted neighbourhood
 	Scored      int64 // pairs scored
 	FuzzyMerges int
 	SameSystem  int // merges at merge_at refused because both sides hold a record of one system
@@ -52,14 +56,13 @@ type BulkStats struct {
 	Scoring     time.Duration // blocks scored and merges decided
 }
 
-// A block of up to allPairsUpTo clusters is scored pair by pair. In a larger one each cluster is
-// scored against its largeBlockWindow next neighbours in the block sorted by each of the
-// sortPasses heaviest rule fields: at most 2 × sortPasses × largeBlockWindow pairs per cluster,
-// what a block of allPairsUpTo costs.
+// DefaultWindow is BulkOptions.Window's default. In a block too large to score all pairs each
+// cluster is scored against its Window next neighbours in the block sorted by each of the
+// sortPasses heaviest rule fields: at most 2 × sortPasses × Window pairs per cluster, what a
+// block of that many clusters costs scored pair by pair.
 const (
-	largeBlockWindow = 8
-	sortPasses       = 2
-	allPairsUpTo     = 2 * sortPasses * largeBlockWindow
+	DefaultWindow = 8
+	sortPasses    = 2
 )
 
 // Cluster deduplicates records in one go, with the rules the incremental engine applies one
@@ -116,7 +119,11 @@ func (e *Engine) Cluster(ctx context.Context, recs []BulkRecord, opts BulkOption
 	c.Stats.Union = time.Since(start)
 
 	start = time.Now()
-	edges, err := e.scoreBlocks(ctx, kc, blocks, reps, workers, &c.Stats)
+	window := opts.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	edges, err := e.scoreBlocks(ctx, kc, blocks, reps, workers, window, &c.Stats)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +271,7 @@ func blocksOf(kc keyCluster, blocks [][]int32) [][]int32 {
 // scoreBlocks scores the pairs of key clusters inside each block, blocks shared out among
 // workers, and returns the pairs at review_at or above (not vetoed, enough fields in common),
 // each once.
-func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int32, reps []map[string]string, workers int, st *BulkStats) ([]edge, error) {
+func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int32, reps []map[string]string, workers, window int, st *BulkStats) ([]edge, error) {
 	if len(e.model.Match.Rules) == 0 {
 		return nil, nil
 	}
@@ -307,7 +314,7 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 			}
 			for i := range next {
 				ms := bl[i]
-				if len(ms) <= allPairsUpTo {
+				if len(ms) <= 2*sortPasses*window {
 					for x := range ms {
 						for y := x + 1; y < len(ms); y++ {
 							try(ms[x], ms[y])
@@ -316,7 +323,7 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 					continue
 				}
 				nLarge++
-				e.neighbours(ms, reps, try)
+				e.neighbours(ms, reps, window, try)
 			}
 			mu.Lock()
 			all = append(all, mine...)
@@ -351,26 +358,33 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 
 // neighbours scores a block too large to score all pairs (sorted neighbourhood): for each of
 // the heaviest rule fields, the block is sorted by that field's comparable value (then by the
-// other rule fields') and each cluster is paired with the next largeBlockWindow ones. Similar
+// other rule fields') and each cluster is paired with the next window ones. Similar
 // values sort close together, so the pairs that can score high are the ones compared. Each pair
 // is scored once.
-func (e *Engine) neighbours(ms []int32, reps []map[string]string, try func(a, b int32)) {
+func (e *Engine) neighbours(ms []int32, reps []map[string]string, window int, try func(a, b int32)) {
 	rules := e.model.Match.Rules
-	order := make([]int32, len(ms))
-	keys := make(map[int32]string, len(ms))
+	type keyed struct {
+		key string
+		c   int32
+	}
+	order := make([]keyed, 0, len(ms))
 	var pairs []uint64
 	for _, lead := range sortLeads(rules) {
-		copy(order, ms)
+		order = order[:0]
 		for _, c := range ms {
-			keys[c] = sortKey(rules, lead, reps[c])
-		}
-		sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
-		for i, a := range order {
-			if keys[a] == "" {
-				continue
+			if k := sortKey(rules, lead, reps[c]); k != "" {
+				order = append(order, keyed{k, c})
 			}
-			for _, b := range order[i+1 : min(i+1+largeBlockWindow, len(order))] {
-				pairs = append(pairs, uint64(min(a, b))<<32|uint64(max(a, b)))
+		}
+		sort.Slice(order, func(i, j int) bool {
+			if order[i].key != order[j].key {
+				return order[i].key < order[j].key
+			}
+			return order[i].c < order[j].c
+		})
+		for i, a := range order {
+			for _, b := range order[i+1 : min(i+1+window, len(order))] {
+				pairs = append(pairs, uint64(min(a.c, b.c))<<32|uint64(max(a.c, b.c)))
 			}
 		}
 	}

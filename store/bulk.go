@@ -40,6 +40,32 @@ func (t *Tx) HasGolden(ctx context.Context, entity string) (bool, error) {
 	return n > 0, nil
 }
 
+// bulkCacheKiB is the SQLite page cache a bulk load works with: the inserts into the keys' and
+// cross-references' primary keys land all over their B-trees, and SQLite's default cache (2 MB)
+// would read and write the same pages again and again.
+const bulkCacheKiB = 512 * 1024
+
+// BeginBulk readies the transaction for many InsertBulk calls; the returned function undoes it
+// (call it before the transaction ends). On SQLite it enlarges the connection's page cache.
+func (t *Tx) BeginBulk(ctx context.Context) (func() error, error) {
+	if t.dialect != SQLite {
+		return func() error { return nil }, nil
+	}
+	var old int64
+	if err := t.get(ctx, &old, `PRAGMA cache_size`); err != nil {
+		return nil, fmt.Errorf("read cache size: %w", err)
+	}
+	if _, err := t.q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
+		return nil, fmt.Errorf("set cache size: %w", err)
+	}
+	return func() error {
+		if _, err := t.q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, old)); err != nil {
+			return fmt.Errorf("reset cache size: %w", err)
+		}
+		return nil
+	}, nil
+}
+
 // InsertBulk inserts a batch: COPY on PostgreSQL, statements of many rows on SQLite. Call it as
 // many times as needed inside one transaction, so that a load is all or nothing.
 func (t *Tx) InsertBulk(ctx context.Context, b *Bulk) error {

@@ -45,18 +45,21 @@ func main() {
 	syncCompanies := flag.Int("sync-companies", 10000, "sync: distinct companies of the in-process vs plugin comparison")
 	matchCompanies := flag.Int("match-companies", 5000, "matching: distinct companies per run")
 	storeSize := flag.Int("store-size", 1000000, "incremental: golden customers in the store matched against")
-	dedupRecords := flag.Int("dedup-records", 1000000, "dedup: source records deduplicated in one go")
+	var dd dedupOptions
+	flag.IntVar(&dd.Records, "dedup-records", 1000000, "dedup: source records deduplicated in one go")
+	flag.IntVar(&dd.Window, "dedup-window", 0, "dedup: neighbours scored per sorted pass in large blocks (0: master.DefaultWindow)")
+	flag.BoolVar(&dd.NoWrite, "dedup-no-write", false, "dedup: cluster only, write to no store")
 	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, *dedupRecords, *pg); err != nil {
+	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, dd, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "accord-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies, storeSize, dedupRecords int, pgURL string) error {
+func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies, storeSize int, dd dedupOptions, pgURL string) error {
 	which, err := parseSections(only)
 	if err != nil {
 		return err
@@ -84,7 +87,7 @@ func run(ctx context.Context, out, only string, companies, syncCompanies, matchC
 		case "incremental":
 			md, err = incrementalSection(ctx, dir, storeSize)
 		case "dedup":
-			md, err = dedupSection(ctx, dir, dedupRecords, pgURL)
+			md, err = dedupSection(ctx, dir, dd, pgURL)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
