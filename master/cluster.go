@@ -127,7 +127,7 @@ func (e *Engine) Cluster(ctx context.Context, recs []BulkRecord, opts BulkOption
 	if err != nil {
 		return nil, err
 	}
-	if err := e.decide(c, recs, recUF, kc, edges); err != nil {
+	if err := e.decide(c, recs, recUF, kc, reps, edges); err != nil {
 		return nil, err
 	}
 	c.Stats.Scoring = time.Since(start)

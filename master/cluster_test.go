@@ -105,6 +105,14 @@ func TestClusterCases(t *testing.T) {
 		recs: []master.BulkRecord{rec("crm", "1", acme...), rec("erp", "1", "name", "ACME Trading Ltd", "city", "Shanghai City", "phone", "+86 21 5000 1234")},
 		want: [][]int{{0, 1}},
 	}, {
+		name: "a grown cluster is scored again as a whole",
+		recs: []master.BulkRecord{
+			rec("crm", "1", acme...),
+			rec("erp", "1", acme[:4]...),
+			rec("finance", "1", with(acme[:4], "phone", "+861099998888")...),
+		},
+		want: [][]int{{0, 1}, {2}},
+	}, {
 		name: "a different tax ID vetoes",
 		recs: []master.BulkRecord{rec("crm", "1", with(acme, "tax_id", "T1")...), rec("erp", "1", with(acme, "tax_id", "T2")...)},
 		want: [][]int{{0}, {1}},

@@ -2,6 +2,7 @@ package master
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,66 +64,35 @@ func comparable(kind, v string) string {
 // decide applies the scored pairs to the key clusters, best score first: merges at merge_at
 // (unless both sides hold a record of one system, or a not-a-match pair forbids it), then one
 // review per held cluster, its best candidate. It fills c.Clusters and c.Reviews.
-func (e *Engine) decide(c *Clustering, recs []BulkRecord, recUF *unionFind, kc keyCluster, edges []edge) error {
-	mergeAt, _ := e.model.Match.Thresholds()
-	n := len(kc.members)
-	uf := newUnionFind(n)
-	// not-a-match pairs between records become pairs between their key clusters
-	for r, partners := range recUF.apart {
-		for _, p := range partners {
-			if a, b := kc.of[r], kc.of[p]; a < b {
-				uf.keepApart(a, b)
-			}
-		}
-	}
+func (e *Engine) decide(c *Clustering, recs []BulkRecord, recUF *unionFind, kc keyCluster, reps []map[string]string, edges []edge) error {
 	systems, err := systemMasks(recs, kc)
 	if err != nil {
 		return err
 	}
+	m := &merger{e: e, recs: recs, kc: kc, reps: reps, systems: systems, uf: newUnionFind(len(kc.members)),
+		vals: map[int32]map[string]string{}, members: map[int32][]int32{}, st: &c.Stats}
+	// not-a-match pairs between records become pairs between their key clusters
+	for r, partners := range recUF.apart {
+		for _, p := range partners {
+			if a, b := kc.of[r], kc.of[p]; a < b {
+				m.uf.keepApart(a, b)
+			}
+		}
+	}
+	mergeAt, _ := e.model.Match.Thresholds()
 	var review []edge
 	for _, ed := range edges {
 		if ed.score.Score < mergeAt {
 			review = append(review, ed)
-			continue
-		}
-		ra, rb := uf.find(ed.a), uf.find(ed.b)
-		switch {
-		case ra == rb:
-		case systems[ra]&systems[rb] != 0:
-			// A system rarely holds one customer twice: a steward's call, not a score's.
-			c.Stats.SameSystem++
-			review = append(review, ed)
-		default:
-			root, ok := uf.union(ra, rb)
-			if !ok {
-				c.Stats.Apart++
-				continue
-			}
-			systems[root] = systems[ra] | systems[rb]
-			c.Stats.FuzzyMerges++
+		} else if r, ok := m.merge(ed); !ok {
+			review = append(review, r...)
 		}
 	}
-	// Final clusters, by first record; a key cluster's first record is its smallest.
-	final := make([]int, n)
-	for k := range n {
-		r := uf.find(int32(k))
-		if r == int32(k) {
-			final[k] = len(c.Clusters)
-			c.Clusters = append(c.Clusters, nil)
-		} else {
-			final[k] = final[r]
-		}
-		for _, rec := range kc.members[k] {
-			c.Clusters[final[k]] = append(c.Clusters[final[k]], int(rec))
-		}
-	}
-	for _, cl := range c.Clusters {
-		sort.Ints(cl)
-	}
+	final := finalClusters(c, m.uf, kc)
 	held := map[int]bool{}
 	for _, ed := range review { // best score first
-		ra, rb := uf.find(ed.a), uf.find(ed.b)
-		if ra == rb || uf.conflict(ra, rb) {
+		ra, rb := m.uf.find(ed.a), m.uf.find(ed.b)
+		if ra == rb || m.uf.conflict(ra, rb) {
 			continue
 		}
 		h, cand := final[rb], final[ra] // the later cluster is held against the earlier
@@ -137,6 +107,97 @@ func (e *Engine) decide(c *Clustering, recs []BulkRecord, recUF *unionFind, kc k
 	}
 	sort.Slice(c.Reviews, func(i, j int) bool { return c.Reviews[i].Held < c.Reviews[j].Held })
 	return nil
+}
+
+// finalClusters lists the records of each set of uf, by first record (a key cluster's first
+// record is its smallest), into c.Clusters; it returns each key cluster's final cluster.
+func finalClusters(c *Clustering, uf *unionFind, kc keyCluster) []int {
+	final := make([]int, len(kc.members))
+	for k := range kc.members {
+		r := uf.find(int32(k))
+		if r == int32(k) {
+			final[k] = len(c.Clusters)
+			c.Clusters = append(c.Clusters, nil)
+		} else {
+			final[k] = final[r]
+		}
+		for _, rec := range kc.members[k] {
+			c.Clusters[final[k]] = append(c.Clusters[final[k]], int(rec))
+		}
+	}
+	for _, cl := range c.Clusters {
+		sort.Ints(cl)
+	}
+	return final
+}
+
+// merger joins key clusters by score. A group that grew by a merge is scored again as a whole
+// before it grows further, as the incremental engine scores a record against everything its
+// golden record holds: A merges with B, and C with them only if C still scores against A and B
+// together.
+type merger struct {
+	e       *Engine
+	recs    []BulkRecord
+	kc      keyCluster
+	reps    []map[string]string
+	systems []uint64
+	uf      *unionFind
+	vals    map[int32]map[string]string // per root of a group that grew: its survived values
+	members map[int32][]int32           // and its records
+	st      *BulkStats
+}
+
+// merge applies a pair that scored at merge_at; when it does not merge, it returns the pairs to
+// consider for review instead.
+func (m *merger) merge(ed edge) ([]edge, bool) {
+	ra, rb := m.uf.find(ed.a), m.uf.find(ed.b)
+	if ra == rb {
+		return nil, true
+	}
+	if m.systems[ra]&m.systems[rb] != 0 {
+		// A system rarely holds one customer twice: a steward's call, not a score's.
+		m.st.SameSystem++
+		return []edge{ed}, false
+	}
+	_, grewA := m.vals[ra]
+	_, grewB := m.vals[rb]
+	if grewA || grewB {
+		mergeAt, reviewAt := m.e.model.Match.Thresholds()
+		s := m.e.Score(m.valuesOf(ra), m.valuesOf(rb))
+		switch {
+		case s.Vetoed || s.Missing || s.Score < reviewAt:
+			return nil, false
+		case s.Score < mergeAt:
+			return []edge{{ra, rb, s}}, false
+		}
+	}
+	root, ok := m.uf.union(ra, rb)
+	if !ok {
+		m.st.Apart++
+		return nil, false
+	}
+	other := ra + rb - root
+	m.members[root] = slices.Concat(m.recordsOf(root), m.recordsOf(other))
+	m.vals[root] = survivedTexts(m.e, m.recs, m.members[root])
+	delete(m.members, other)
+	delete(m.vals, other)
+	m.systems[root] |= m.systems[other]
+	m.st.FuzzyMerges++
+	return nil, true
+}
+
+func (m *merger) valuesOf(root int32) map[string]string {
+	if v, ok := m.vals[root]; ok {
+		return v
+	}
+	return m.reps[root]
+}
+
+func (m *merger) recordsOf(root int32) []int32 {
+	if rs, ok := m.members[root]; ok {
+		return rs
+	}
+	return m.kc.members[root]
 }
 
 // systemMasks gives each key cluster the set of systems its records come from, as bits.

@@ -116,16 +116,12 @@ func demoEngine(cfgDir, dataDir string) (*config.Config, *master.Engine, error) 
 	return cfg, engine, err
 }
 
-// readAndMap reads the three systems through the sqltable connector (timed as Read), then maps
-// and standardizes every record for the bulk path on all cores (timed as Map).
+// readAndMap reads each system through the sqltable connector (timed as Read), then maps and
+// standardizes its records for the bulk path on all cores (timed as Map) and lets the read
+// records go before the next system.
 func readAndMap(ctx context.Context, cfg *config.Config, run *dedupRun) ([]master.BulkRecord, error) {
-	type source struct {
-		system string
-		m      *mapping.Mapping
-		recs   []connectors.Record
-	}
-	var srcs []source
-	start := time.Now()
+	var out []master.BulkRecord
+	now := time.Now()
 	for _, system := range []string{"erp", "finance", "crm"} {
 		sys, b, err := cfg.Binding(system, "customer")
 		if err != nil {
@@ -135,30 +131,23 @@ func readAndMap(ctx context.Context, cfg *config.Config, run *dedupRun) ([]maste
 		if err != nil {
 			return nil, err
 		}
-		rs, err := readAllRecords(ctx, sys, b.Object)
+		start := time.Now()
+		raw, err := readAllRecords(ctx, sys, b.Object)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", system, err)
 		}
-		srcs = append(srcs, source{system, m, rs})
-	}
-	run.Read = time.Since(start)
-
-	start = time.Now()
-	cpu := cpuTime()
-	now := time.Now()
-	var out []master.BulkRecord
-	for si := range srcs {
-		s := &srcs[si]
-		prepared := make([]master.BulkRecord, len(s.recs))
-		oks := make([]bool, len(s.recs))
+		run.Read += time.Since(start)
+		start, cpu := time.Now(), cpuTime()
+		prepared := make([]master.BulkRecord, len(raw))
+		oks := make([]bool, len(raw))
 		var wg sync.WaitGroup
 		workers := runtime.GOMAXPROCS(0)
 		for w := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := w; i < len(s.recs); i += workers {
-					prepared[i], oks[i], _ = master.PrepareBulk(s.m, s.system, s.recs[i], now)
+				for i := w; i < len(raw); i += workers {
+					prepared[i], oks[i], _ = master.PrepareBulk(m, system, raw[i], now)
 				}
 			}()
 		}
@@ -170,9 +159,9 @@ func readAndMap(ctx context.Context, cfg *config.Config, run *dedupRun) ([]maste
 				run.Quarantined++
 			}
 		}
-		s.recs = nil // read records are mapped: let them go
+		run.Map += time.Since(start)
+		run.MapCPU += cpuTime() - cpu
 	}
-	run.Map, run.MapCPU = time.Since(start), cpuTime()-cpu
 	return out, nil
 }
 
