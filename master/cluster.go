@@ -61,15 +61,16 @@ type BulkStats struct {
 // sortPasses heaviest rule fields: at most 2 × sortPasses × Window pairs per cluster, what a
 // block of that many clusters costs scored pair by pair.
 const (
-	DefaultWindow = 8
+	DefaultWindow = 5
 	sortPasses    = 2
 )
 
 // Cluster deduplicates records in one go, with the rules the incremental engine applies one
 // record at a time: records sharing a deterministic key are one customer (transitively); then
 // the clusters sharing a blocking key are scored against each other with Score on their
-// survived values, never all pairs. A pair at merge_at or above merges unless both sides hold a
-// record of the same system (then it is reviewed); a pair between review_at and merge_at is
+// survived values, never all pairs. Best score first, a pair at merge_at or above merges unless
+// both sides hold a record of the same system (then it is reviewed) or one side grew by a merge
+// and no longer scores as high against the other; a pair between review_at and merge_at is
 // proposed for review, the best candidate per held cluster. Records are taken in slice order,
 // which stands for the order the incremental engine would have read them. See
 // docs/configuration.md for where the results differ from the incremental engine's.
@@ -89,27 +90,11 @@ func (e *Engine) Cluster(ctx context.Context, recs []BulkRecord, opts BulkOption
 	}
 
 	start = time.Now()
-	recUF := newUnionFind(len(recs))
-	for _, p := range opts.Apart {
-		if p[0] < 0 || p[1] < 0 || p[0] >= len(recs) || p[1] >= len(recs) {
-			return nil, fmt.Errorf("apart pair %v: no such record", p)
-		}
-		recUF.keepApart(int32(p[0]), int32(p[1]))
+	recUF, err := keyUnion(keys, opts.Apart, &c.Stats)
+	if err != nil {
+		return nil, err
 	}
-	first := map[store.MatchKey]int32{}
-	for i, ks := range keys {
-		for _, k := range ks {
-			j, ok := first[k]
-			if !ok {
-				first[k] = int32(i)
-				continue
-			}
-			if _, ok := recUF.union(j, int32(i)); !ok && recUF.find(j) != recUF.find(int32(i)) {
-				c.Stats.Apart++
-			}
-		}
-	}
-	first, keys = nil, nil
+	keys = nil
 	kc := keyClusters(recUF, len(recs))
 	c.Stats.KeyClusters = len(kc.members)
 	reps, err := e.clusterValues(ctx, recs, kc.members, workers)
@@ -132,6 +117,32 @@ func (e *Engine) Cluster(ctx context.Context, recs []BulkRecord, opts BulkOption
 	}
 	c.Stats.Scoring = time.Since(start)
 	return c, nil
+}
+
+// keyUnion joins the records sharing a deterministic key, in record order, keeping the apart
+// pairs apart.
+func keyUnion(keys [][]store.MatchKey, apart [][2]int, st *BulkStats) (*unionFind, error) {
+	u := newUnionFind(len(keys))
+	for _, p := range apart {
+		if p[0] < 0 || p[1] < 0 || p[0] >= len(keys) || p[1] >= len(keys) || p[0] == p[1] {
+			return nil, fmt.Errorf("apart pair %v: no such pair of records", p)
+		}
+		u.keepApart(int32(p[0]), int32(p[1]))
+	}
+	first := map[store.MatchKey]int32{}
+	for i, ks := range keys {
+		for _, k := range ks {
+			j, ok := first[k]
+			if !ok {
+				first[k] = int32(i)
+				continue
+			}
+			if _, ok := u.union(j, int32(i)); !ok && u.find(j) != u.find(int32(i)) {
+				st.Apart++
+			}
+		}
+	}
+	return u, nil
 }
 
 // bulkKeys derives, in parallel, each record's deterministic match keys and the IDs of its
@@ -278,65 +289,81 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 	bl := blocksOf(kc, blocks)
 	st.Blocks = len(bl)
 	_, reviewAt := e.model.Match.Thresholds()
-	var (
-		mu     sync.Mutex
-		all    []edge
-		scored int64
-		large  int
-		wg     sync.WaitGroup
-		next   = make(chan int, workers)
-	)
+	next := make(chan []int32, workers)
 	go func() {
 		defer close(next)
-		for i := range bl {
+		for _, b := range bl {
 			if ctx.Err() != nil {
 				return
 			}
-			next <- i
+			next <- b
 		}
 	}()
-	for range workers {
+	scorers := make([]blockScorer, workers)
+	var wg sync.WaitGroup
+	for w := range scorers {
+		scorers[w] = blockScorer{e: e, reps: reps, window: window, reviewAt: reviewAt}
 		wg.Add(1)
-		go func() {
+		go func(bs *blockScorer) {
 			defer wg.Done()
-			var mine []edge
-			var n int64
-			nLarge := 0
-			try := func(a, b int32) {
-				if a > b {
-					a, b = b, a
-				}
-				n++
-				s := e.Score(reps[a], reps[b])
-				if !s.Vetoed && !s.Missing && s.Score >= reviewAt {
-					mine = append(mine, edge{a, b, s})
-				}
+			for b := range next {
+				bs.block(b)
 			}
-			for i := range next {
-				ms := bl[i]
-				if len(ms) <= 2*sortPasses*window {
-					for x := range ms {
-						for y := x + 1; y < len(ms); y++ {
-							try(ms[x], ms[y])
-						}
-					}
-					continue
-				}
-				nLarge++
-				e.neighbours(ms, reps, window, try)
-			}
-			mu.Lock()
-			all = append(all, mine...)
-			scored += n
-			large += nLarge
-			mu.Unlock()
-		}()
+		}(&scorers[w])
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st.Scored, st.LargeBlocks = scored, large
+	var all []edge
+	for _, bs := range scorers {
+		all = append(all, bs.edges...)
+		st.Scored += bs.scored
+		st.LargeBlocks += bs.large
+	}
+	return sortEdges(all), nil
+}
+
+// blockScorer scores blocks on one worker and keeps the pairs at review_at or above.
+type blockScorer struct {
+	e        *Engine
+	reps     []map[string]string
+	window   int
+	reviewAt float64
+	edges    []edge
+	scored   int64
+	large    int
+}
+
+// block scores the pairs of one block's clusters: all of them in a small block, the sorted
+// neighbours in a large one.
+func (bs *blockScorer) block(ms []int32) {
+	if len(ms) > 2*sortPasses*bs.window {
+		bs.large++
+		bs.e.neighbours(ms, bs.reps, bs.window, bs.try)
+		return
+	}
+	for x := range ms {
+		for y := x + 1; y < len(ms); y++ {
+			bs.try(ms[x], ms[y])
+		}
+	}
+}
+
+func (bs *blockScorer) try(a, b int32) {
+	if a > b {
+		a, b = b, a
+	}
+	bs.scored++
+	s := bs.e.Score(bs.reps[a], bs.reps[b])
+	if !s.Vetoed && !s.Missing && s.Score >= bs.reviewAt {
+		bs.edges = append(bs.edges, edge{a, b, s})
+	}
+}
+
+// sortEdges orders the pairs best score first (then by cluster), each once: a pair sharing two
+// blocks was scored in both.
+func sortEdges(all []edge) []edge {
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].score.Score != all[j].score.Score {
 			return all[i].score.Score > all[j].score.Score
@@ -348,12 +375,11 @@ func (e *Engine) scoreBlocks(ctx context.Context, kc keyCluster, blocks [][]int3
 	})
 	uniq := all[:0]
 	for i, ed := range all {
-		if i > 0 && ed.a == all[i-1].a && ed.b == all[i-1].b {
-			continue // a pair sharing two blocks
+		if i == 0 || ed.a != all[i-1].a || ed.b != all[i-1].b {
+			uniq = append(uniq, ed)
 		}
-		uniq = append(uniq, ed)
 	}
-	return uniq, nil
+	return uniq
 }
 
 // neighbours scores a block too large to score all pairs (sorted neighbourhood): for each of

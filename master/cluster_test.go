@@ -202,7 +202,7 @@ func TestClusterLargeBlock(t *testing.T) {
 	if len(c.Clusters) != 300 || !reflect.DeepEqual(c.Clusters[150], []int{150, 300}) {
 		t.Errorf("%d clusters, cluster 150 is %v; want 300 and [150 300]", len(c.Clusters), c.Clusters[150])
 	}
-	if max := int64(300 * 3 * 8); c.Stats.Scored > max {
+	if max := int64(301 * 2 * master.DefaultWindow); c.Stats.Scored > max { // two sorted passes
 		t.Errorf("%d pairs scored, want at most %d", c.Stats.Scored, max)
 	}
 }
