@@ -1,8 +1,10 @@
 package master
 
 import (
+	"errors"
 	"time"
 
+	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/mapping"
 )
@@ -23,17 +25,20 @@ type BulkRecord struct {
 }
 
 // PrepareBulk maps a record read from system for the bulk path, as Ingest maps a record it sees
-// for the first time. Lookups are not resolved (an initial load has no cross-references to look
-// in): a mapping with lookups gets their errors. A record with errors, deleted or undecodable, is
-// not loaded: ok is false and errs says why when there is a reason to quarantine it.
-func PrepareBulk(m *mapping.Mapping, system string, rec connectors.Record, now time.Time) (r BulkRecord, ok bool, errs []*mapping.FieldError) {
+// for the first time, with lookups answered by res (see BulkResolver). A record with errors,
+// deleted or undecodable, is not loaded: ok is false and errs says why when there is a reason to
+// quarantine it.
+func PrepareBulk(m *mapping.Mapping, res mapping.Resolver, system string, rec connectors.Record, now time.Time) (r BulkRecord, ok bool, errs []*mapping.FieldError) {
 	if rec.Deleted {
 		return r, false, nil
 	}
 	if rec.Undecodable != nil {
 		return r, false, []*mapping.FieldError{{System: system, Record: rec.ID, Field: "(fields)", Msg: "do not decode: " + rec.Undecodable.Error()}}
 	}
-	mapped, errs := m.Resolved(rec.ID, rec.Fields, nil)
+	if res == nil {
+		res = BulkResolver(nil) // never the dry run's nil: it would keep references as values
+	}
+	mapped, errs := m.Resolved(rec.ID, rec.Fields, res)
 	if len(errs) > 0 {
 		return r, false, errs
 	}
@@ -47,6 +52,23 @@ func PrepareBulk(m *mapping.Mapping, system string, rec connectors.Record, now t
 		System: system, ExternalID: rec.ID, Values: mapped.Texts(), UpdatedAt: src, Version: rec.Version,
 		hash: mapping.Hash(proj), snapshot: snap.encode(),
 	}, true, nil
+}
+
+// errXrefInBulk: before the first sync no cross-reference exists to resolve a reference with.
+var errXrefInBulk = errors.New("a reference to another entity's record is resolved by the sync, not by a bulk load")
+
+// BulkResolver answers the lookups of records mapped for a bulk load: object lookups from tables
+// (LoadTables); a cross-reference lookup fails, so the record is left for the sync.
+func BulkResolver(tables Tables) mapping.Resolver { return bulkResolver{tables} }
+
+type bulkResolver struct{ tables Tables }
+
+// Resolve implements mapping.Resolver.
+func (r bulkResolver) Resolve(l *config.Lookup, value string, outbound bool) (string, bool, error) {
+	if l.Xref != "" {
+		return "", false, errXrefInBulk
+	}
+	return (&resolver{tables: r.tables}).Resolve(l, value, outbound)
 }
 
 // contribution is the record as survivorship sees it. Snapshot.update of a first read gives

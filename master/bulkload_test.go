@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accord-mdm/accord/config"
 	"github.com/accord-mdm/accord/connectors"
 	"github.com/accord-mdm/accord/mapping"
 	"github.com/accord-mdm/accord/master"
@@ -44,7 +45,7 @@ func TestLoadRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range src[system] {
-				br, ok, errs := master.PrepareBulk(maps[system], system, r, now)
+				br, ok, errs := master.PrepareBulk(maps[system], nil, system, r, now)
 				if !ok {
 					t.Fatalf("prepare %s: %v", r.ID, errs)
 				}
@@ -127,4 +128,32 @@ func TestLoadRoundTrip(t *testing.T) {
 			t.Fatalf("second load: %v, want ErrNotEmpty", err)
 		}
 	})
+}
+
+// TestPrepareBulkLookups: object lookups are answered from the tables; a reference to another
+// entity's record, or a table not read, leaves the record for the sync instead of keeping the
+// reference as the value.
+func TestPrepareBulkLookups(t *testing.T) {
+	users := &config.Lookup{Object: "users", Value: "email"}
+	m, err := mapping.Compile("crm", "customer", &config.Binding{Fields: []config.FieldMap{
+		{Golden: "owner", From: "owner_id", Direction: config.Both, Lookup: users},
+		{Golden: "parent", From: "parent_id", Direction: config.Both, Lookup: &config.Lookup{Xref: "customer"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tables := master.Tables{master.TableKey(users): master.NewLookupTable(users,
+		[]connectors.Record{{ID: "U1", Fields: map[string]any{"email": "a@x.com"}}}, now)}
+	res := master.BulkResolver(tables)
+	r, ok, errs := master.PrepareBulk(m, res, "crm", connectors.Record{ID: "C1", Fields: map[string]any{"owner_id": "U1"}}, now)
+	if !ok || r.Values["owner"] != "a@x.com" {
+		t.Errorf("object lookup: %v %v %v, want the owner's e-mail", r.Values, ok, errs)
+	}
+	if _, ok, errs := master.PrepareBulk(m, res, "crm", connectors.Record{ID: "C2", Fields: map[string]any{"parent_id": "C1"}}, now); ok || len(errs) != 1 {
+		t.Errorf("xref lookup: ok %v, errors %v; want the record left for the sync", ok, errs)
+	}
+	if _, ok, _ := master.PrepareBulk(m, nil, "crm", connectors.Record{ID: "C3", Fields: map[string]any{"owner_id": "U1"}}, now); ok {
+		t.Error("object lookup without its table: the record was prepared with the raw reference")
+	}
 }

@@ -13,12 +13,17 @@ import (
 const bulkPage = 1000
 
 // ReadBulk reads every record of object through conn, page by page, and maps each for the bulk
-// path (PrepareBulk), appending to recs. Records come in the order the incremental engine
+// path (PrepareBulk, with the lookup tables m needs read first through conn), appending to recs. Records come in the order the incremental engine
 // ingests them — pages in order, each page from its last record — and a record read twice counts
 // once, as its last read. Records that do not map are returned with their errors, to be
 // quarantined; deleted ones are left out.
 func ReadBulk(ctx context.Context, conn connectors.Connector, m *mapping.Mapping, system, object string, recs []BulkRecord, now time.Time) ([]BulkRecord, []*mapping.FieldError, error) {
 	var bad []*mapping.FieldError
+	tables, err := LoadTables(ctx, conn, m, nil, now)
+	if err != nil {
+		return recs, nil, err
+	}
+	res := BulkResolver(tables)
 	type seen struct{ index, page int }
 	at := map[string]seen{} // external ID → where it is in recs, for records read twice
 	cursor := ""
@@ -28,7 +33,7 @@ func ReadBulk(ctx context.Context, conn connectors.Connector, m *mapping.Mapping
 			return recs, bad, fmt.Errorf("read %s %s: %w", system, object, err)
 		}
 		for i := len(page.Records) - 1; i >= 0; i-- {
-			r, ok, errs := PrepareBulk(m, system, page.Records[i], now)
+			r, ok, errs := PrepareBulk(m, res, system, page.Records[i], now)
 			bad = append(bad, errs...)
 			if !ok {
 				continue

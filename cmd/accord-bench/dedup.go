@@ -147,7 +147,7 @@ func readAndMap(ctx context.Context, cfg *config.Config, run *dedupRun) ([]maste
 			go func() {
 				defer wg.Done()
 				for i := w; i < len(raw); i += workers {
-					prepared[i], oks[i], _ = master.PrepareBulk(m, system, raw[i], now)
+					prepared[i], oks[i], _ = master.PrepareBulk(m, master.BulkResolver(nil), system, raw[i], now)
 				}
 			}()
 		}

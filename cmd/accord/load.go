@@ -24,9 +24,10 @@ sync would), deduplicates them all at once with the match rules of DIR — deter
 the fuzzy rules inside blocks — and writes the golden records, their lineage, the links to every
 record, the review cases and a push to every target system, in one transaction.
 
-For the first load of an entity only: it refuses an entity that has golden records. Records that
-do not map (or need a lookup) are left for the syncs, which quarantine or merge them when they
-start; the records loaded are found unchanged when the syncs read them.`,
+For the first load of an entity only: it refuses an entity that has golden records. Lookup
+tables are read through the connectors first. Records that do not map, or refer to another
+entity's record (a cross-reference lookup), are left for the syncs, which quarantine or merge them
+when they start; the records loaded are found unchanged when the syncs read them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(configDir)
@@ -94,7 +95,7 @@ func readSources(ctx context.Context, w io.Writer, pluginsDir string, cfg *confi
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(w, "%s: read %d records (%d left for the sync: they do not map)\n", system, len(recs)-before, countRecords(bad))
+		fmt.Fprintf(w, "%s: read %d records (%d left for the sync: they do not map or refer to another entity's record)\n", system, len(recs)-before, countRecords(bad))
 	}
 	return recs, nil
 }
