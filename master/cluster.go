@@ -129,7 +129,7 @@ func keyUnion(keys [][]store.MatchKey, apart [][2]int, st *BulkStats) (*unionFin
 		}
 		u.keepApart(int32(p[0]), int32(p[1]))
 	}
-	first := map[store.MatchKey]int32{}
+	first := make(map[store.MatchKey]int32, len(keys))
 	for i, ks := range keys {
 		for _, k := range ks {
 			j, ok := first[k]
@@ -159,7 +159,7 @@ func (e *Engine) bulkKeys(recs []BulkRecord, workers int) (keys [][]store.MatchK
 			}
 		}
 	})
-	ids := map[store.MatchKey]int32{}
+	ids := make(map[store.MatchKey]int32, len(recs))
 	blocks = make([][]int32, len(recs))
 	for i, bks := range blockKeys {
 		for _, k := range bks {
@@ -394,11 +394,15 @@ func (e *Engine) neighbours(ms []int32, reps []map[string]string, window int, tr
 		c   int32
 	}
 	order := make([]keyed, 0, len(ms))
+	comps := make([][]string, len(ms))
+	for i, c := range ms {
+		comps[i] = comparables(rules, reps[c])
+	}
 	var pairs []uint64
 	for _, lead := range sortLeads(rules) {
 		order = order[:0]
-		for _, c := range ms {
-			if k := sortKey(rules, lead, reps[c]); k != "" {
+		for i, c := range ms {
+			if k := sortKey(rules, lead, comps[i]); k != "" {
 				order = append(order, keyed{k, c})
 			}
 		}

@@ -10,22 +10,33 @@ import (
 	"github.com/accord-mdm/accord/mapping/standardize"
 )
 
-// sortKey is what neighbours sorts a cluster by in the pass led by rule first: that field's
-// comparable form, then the other rule fields'. "" when the cluster has no value of the field.
-func sortKey(rules []config.MatchRule, first int, vals map[string]string) string {
-	lead := comparable(rules[first].Compare, vals[rules[first].Field])
-	if lead == "" {
+// sortKey is what neighbours sorts a cluster by in the pass led by rule lead: that field's
+// comparable form, then the other rule fields' (comps holds them by rule). "" when the cluster
+// has no value of the field.
+func sortKey(rules []config.MatchRule, lead int, comps []string) string {
+	if comps[lead] == "" {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString(lead)
+	b.WriteString(comps[lead])
 	for i, r := range rules {
-		if i != first && !r.Veto {
+		if i != lead && !r.Veto {
 			b.WriteByte(0)
-			b.WriteString(comparable(r.Compare, vals[r.Field]))
+			b.WriteString(comps[i])
 		}
 	}
 	return b.String()
+}
+
+// comparables are a cluster's rule fields in comparable form, by rule (vetoes left empty).
+func comparables(rules []config.MatchRule, vals map[string]string) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		if !r.Veto {
+			out[i] = comparable(r.Compare, vals[r.Field])
+		}
+	}
+	return out
 }
 
 // sortLeads are the rules neighbours sorts a large block by: the sortPasses heaviest, vetoes
