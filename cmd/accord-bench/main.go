@@ -49,7 +49,7 @@ func main() {
 	flag.IntVar(&dd.Records, "dedup-records", 1000000, "dedup: source records deduplicated in one go")
 	flag.IntVar(&dd.Window, "dedup-window", 0, "dedup: neighbours scored per sorted pass in large blocks (0: master.DefaultWindow)")
 	flag.BoolVar(&dd.NoWrite, "dedup-no-write", false, "dedup: cluster only, write to no store")
-	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
+	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline and the dedup write")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
