@@ -238,9 +238,6 @@ func syncSection(ctx context.Context, dir string, companies int) (string, error)
 	return b.String(), nil
 }
 
-// sections names what accord-bench can measure, in the order of docs/BENCHMARKS.md.
-var sections = []string{"pipeline", "boundary", "sync", "mapping", "matching", "incremental"}
-
 func parseSections(list string) ([]string, error) {
 	if list == "" || list == "all" {
 		return sections, nil

@@ -13,9 +13,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/accord-mdm/accord/config"
-	"github.com/accord-mdm/accord/demo"
-	"github.com/accord-mdm/accord/master"
 	"github.com/accord-mdm/accord/store"
 )
 
@@ -48,16 +45,7 @@ func syntheticCustomer(r *rand.Rand, i int) map[string]string {
 // that share no key with them, half new — timing each match: deterministic keys, then the fuzzy
 // rules over the blocking candidates, as a sync does for a record it reads for the first time.
 func incrementalSection(ctx context.Context, dir string, n int) (string, error) {
-	cfgDir := filepath.Join(dir, "incremental-config")
-	if err := demo.WriteConfig(cfgDir); err != nil {
-		return "", err
-	}
-	os.Setenv("ACCORD_DEMO_DIR", dir)
-	cfg, err := config.Load(cfgDir)
-	if err != nil {
-		return "", err
-	}
-	engine, err := master.NewEngine(cfg, "customer")
+	_, engine, err := demoEngine(filepath.Join(dir, "incremental-config"), dir)
 	if err != nil {
 		return "", err
 	}

@@ -7,7 +7,8 @@
 //   - sync: the same demo sync with connectors in process and as plugin processes;
 //   - mapping: mapping and standardizing throughput of a 20-field customer mapping, per core;
 //   - matching: precision, recall and F1 of the shipped match rules against generated truth;
-//   - incremental: matching one record against a store of a million golden customers.
+//   - incremental: matching one record against a store of a million golden customers;
+//   - dedup: a million source records deduplicated in one go by the bulk path, and written.
 //
 // -only runs some sections; the file keeps the others as they were.
 package main
@@ -45,7 +46,11 @@ func main() {
 	matchCompanies := flag.Int("match-companies", 5000, "matching: distinct companies per run")
 	storeSize := flag.Int("store-size", 1000000, "incremental: golden customers in the store matched against")
 	explain := flag.Uint64("explain", 0, "matching: instead of writing -out, run this seed unlinked with the fuzzy rules and print the missed pairs and wrong merges")
-	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline")
+	var dd dedupOptions
+	flag.IntVar(&dd.Records, "dedup-records", 1000000, "dedup: source records deduplicated in one go")
+	flag.IntVar(&dd.Window, "dedup-window", 0, "dedup: neighbours scored per sorted pass in large blocks (0: master.DefaultWindow)")
+	flag.BoolVar(&dd.NoWrite, "dedup-no-write", false, "dedup: cluster only, write to no store")
+	pg := flag.String("postgres", envOr("ACCORD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL for the COPY baseline and the dedup write")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -56,13 +61,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, *pg); err != nil {
+	if err := run(ctx, *out, *only, *companies, *syncCompanies, *matchCompanies, *storeSize, dd, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "accord-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies, storeSize int, pgURL string) error {
+func run(ctx context.Context, out, only string, companies, syncCompanies, matchCompanies, storeSize int, dd dedupOptions, pgURL string) error {
 	which, err := parseSections(only)
 	if err != nil {
 		return err
@@ -89,6 +94,8 @@ func run(ctx context.Context, out, only string, companies, syncCompanies, matchC
 			md, err = matchingSection(ctx, dir, matchCompanies)
 		case "incremental":
 			md, err = incrementalSection(ctx, dir, storeSize)
+		case "dedup":
+			md, err = dedupSection(ctx, dir, dd, pgURL)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)

@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// sections names what accord-bench can measure, in the order of docs/BENCHMARKS.md.
+var sections = []string{"pipeline", "boundary", "sync", "mapping", "matching", "incremental", "dedup"}
+
 // writeSections writes the markdown of the sections run into the benchmarks file at path,
 // keeping the sections of earlier runs that this run did not repeat. Each section sits between
 // <!-- bench:NAME --> and <!-- /bench:NAME --> and starts with the machine and date it ran on.

@@ -121,7 +121,7 @@ func goldenCmd(g *globals) *cobra.Command {
 		},
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.AddCommand(list, show, explainCmd(g), historyCmd(g))
+	c.AddCommand(list, show, explainCmd(g), historyCmd(g), goldenLoadCmd(g))
 	return c
 }
 
