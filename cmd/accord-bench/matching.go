@@ -301,10 +301,11 @@ func matchingMarkdown(rows []quality, companies int) string {
 	b.WriteString("can only add wrong merges of look-alikes and review cases. The true matches among the review cases\n")
 	b.WriteString("(in brackets) count as missed here: a steward's merge recovers them.\n")
 	rate := float64(recs) / took.Seconds()
-	fmt.Fprintf(&b, "\nSpeed: with the fuzzy rules the engine merged %.0f records/s (every record in its page's transaction:\n", rate)
-	fmt.Fprintf(&b, "match keys, candidates, survivorship, lineage, outbox). The goal of 1,000,000 records deduplicated in\n")
-	fmt.Fprintf(&b, "60 s (16,667 records/s) is not met: at this rate it takes %.0f minutes. The incremental match of one\n", 1e6/rate/60)
-	fmt.Fprintf(&b, "record against a store of 1,000,000 is measured in its own section below.\n\n")
+	fmt.Fprintf(&b, "\nSpeed: with the fuzzy rules the sync's engine merged %.0f records/s (every record in its page's\n", rate)
+	fmt.Fprintf(&b, "transaction: match keys, candidates, survivorship, lineage, outbox): a million records would take it\n")
+	fmt.Fprintf(&b, "%.0f minutes. A first load of that size goes through `accord golden load` instead, whose bulk path\n", 1e6/rate/60)
+	fmt.Fprintf(&b, "is measured against the 60 s goal in the dedup section; the incremental match of one record against a\n")
+	fmt.Fprintf(&b, "store of 1,000,000 in the incremental section.\n\n")
 	return b.String()
 }
 
