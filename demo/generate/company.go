@@ -36,10 +36,16 @@ type companyName struct {
 	branch   string   // "苏州分公司" after the legal form for a branch, else ""
 }
 
-// uniqueKeys remembers the key values already given out, so no two companies share one.
+// uniqueKeys remembers the key values already given out, so no two companies share one, and
+// the registered names: as a company registry, no two companies of one city share a trade name
+// and industry (the look-alikes of unlinked data are made on purpose, elsewhere).
 type uniqueKeys struct {
-	taxIDs, domains, phones map[string]struct{}
+	taxIDs, domains, phones, names map[string]struct{}
 }
+
+// nameTries bounds the draws for a name still free in its city: beyond, a clash is kept (the
+// vocabulary would be exhausted, which only far more companies than a city holds can do).
+const nameTries = 20
 
 // claim reports whether v was still free in set and marks it taken.
 func claim(set map[string]struct{}, v string) bool {
@@ -50,16 +56,32 @@ func claim(set map[string]struct{}, v string) bool {
 	return true
 }
 
+// claimName claims c's trade name and industry in its city.
+func claimName(seen *uniqueKeys, c company) bool {
+	if seen.names == nil {
+		seen.names = map[string]struct{}{}
+	}
+	return claim(seen.names, string(c.name.brand)+"|"+c.name.industry+"|"+c.city[0])
+}
+
 // newCompany draws company number i (counting from 1) with keys unique within seen.
 func newCompany(r *rand.Rand, v *vocab, seen *uniqueKeys, i int) company {
 	c := company{id: fmt.Sprintf("CO%06d", i), city: v.cities[r.IntN(len(v.cities))]}
 	var domainParts []string
 	var person [2]string // contact name and its email local part
 	if r.IntN(2) == 0 {
-		c.name, domainParts = chineseName(r, v, c.city)
+		for try := 0; ; try++ { // without a clash, the draws are what they always were
+			if c.name, domainParts = chineseName(r, v, c.city); claimName(seen, c) || try == nameTries {
+				break
+			}
+		}
 		person = chinesePerson(r, v)
 	} else {
-		c.name, domainParts = englishName(r, v)
+		for try := 0; ; try++ {
+			if c.name, domainParts = englishName(r, v); claimName(seen, c) || try == nameTries {
+				break
+			}
+		}
 		person = englishPerson(r, v)
 		if r.IntN(10) < 3 { // local staff at a foreign-invested company
 			person = chinesePerson(r, v)

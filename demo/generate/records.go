@@ -34,6 +34,7 @@ func build(r *rand.Rand, n int, now time.Time, h *hard) dataset {
 		taxIDs:  make(map[string]struct{}, n),
 		domains: make(map[string]struct{}, n),
 		phones:  make(map[string]struct{}, n),
+		names:   make(map[string]struct{}, n),
 	}
 	companies := make([]company, n)
 	for i := range companies {
