@@ -245,8 +245,12 @@ func tier(t *config.Tier, facts []store.Fact, today time.Time) Choice {
 	if t.Currency != "" {
 		cur = t.Currency + " "
 	}
-	rule := fmt.Sprintf("classification: %s (%s%s from %d transactions since %s; mid from %s, high from %s)",
-		value, cur, sum.StringFixed(2), n, since.Format(time.DateOnly), mid, high)
+	txs := "transactions"
+	if n == 1 {
+		txs = "transaction"
+	}
+	rule := fmt.Sprintf("classification: %s (%s%s from %d %s since %s; mid from %s, high from %s)",
+		value, cur, sum.StringFixed(2), n, txs, since.Format(time.DateOnly), mid, high)
 	if other > 0 {
 		rule = strings.TrimSuffix(rule, ")") + fmt.Sprintf("; %d in other currencies not counted)", other)
 	}
