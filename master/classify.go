@@ -63,11 +63,6 @@ func (e *Engine) refreshFact(ctx context.Context, tx *store.Tx, id string, field
 		if err != nil {
 			return err
 		}
-		// Facts are read under their own entity's lock; the customers they classify take theirs
-		// (never the other way round: no deadlock).
-		if err := tx.LockEntity(ctx, f.into.entity); err != nil {
-			return err
-		}
 		reason := fmt.Sprintf("classified again: %s %s changed", e.entity, id)
 		for _, c := range affected(prev, next) {
 			if _, err := f.into.recompute(ctx, tx, c, reason); err != nil && !errors.Is(err, store.ErrNotFound) {

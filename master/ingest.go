@@ -51,6 +51,13 @@ func (e *Engine) Ingest(ctx context.Context, tx *store.Tx, m *mapping.Mapping, s
 	if err := tx.LockEntity(ctx, e.entity); err != nil {
 		return res, err
 	}
+	// Facts classify their customers again: those are taken after the fact entity's own lock,
+	// never the other way round (no deadlock).
+	for _, f := range e.feeds {
+		if err := tx.LockEntity(ctx, f.into.entity); err != nil {
+			return res, err
+		}
+	}
 	r := &resolver{ctx: ctx, tx: tx, system: system, tables: tables}
 	seen := make(map[string]bool, len(recs))
 	var later []connectors.Record

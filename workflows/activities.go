@@ -268,12 +268,19 @@ const retryWaitingLimit = 500
 // refersTo reports whether a binding's inbound mapping looks records of entity up by
 // cross-reference.
 func refersTo(b *config.Binding, entity string) bool {
+	return slices.Contains(inboundXrefs(b), entity)
+}
+
+// inboundXrefs are the entities a binding's inbound mapping looks records up in by
+// cross-reference.
+func inboundXrefs(b *config.Binding) []string {
+	var out []string
 	for _, f := range b.Fields {
-		if f.Direction.In() && f.Lookup != nil && f.Lookup.Xref == entity {
-			return true
+		if f.Direction.In() && f.Lookup != nil && f.Lookup.Xref != "" {
+			out = append(out, f.Lookup.Xref)
 		}
 	}
-	return false
+	return out
 }
 
 // referencesLoading reports whether a record of system×entity may refer (lookup: {xref: E}) to a
@@ -281,14 +288,14 @@ func refersTo(b *config.Binding, entity string) bool {
 // first full read: reading now would quarantine every such record. Once loaded, a reference to a
 // record created since is quarantined and replayed like any other.
 func (a *Activities) referencesLoading(ctx context.Context, system, entity string, bd *binding) (bool, error) {
-	for _, l := range bd.m.Lookups() {
-		if l.Xref == "" || l.Xref == entity {
+	for _, ref := range inboundXrefs(bd.b) {
+		if ref == entity {
 			continue
 		}
-		if _, ref, err := a.Config.Binding(system, l.Xref); err != nil || !ref.Direction.In() {
+		if _, b, err := a.Config.Binding(system, ref); err != nil || !b.Direction.In() {
 			continue
 		}
-		cur, err := a.Store.Read().GetCursor(ctx, system, l.Xref)
+		cur, err := a.Store.Read().GetCursor(ctx, system, ref)
 		if err != nil {
 			return false, err
 		}

@@ -174,29 +174,18 @@ func writeFacts(ctx context.Context, dir string, f facts) error {
 }
 
 // addTable creates table t in its system's file and fills it, in one transaction.
-func addTable(ctx context.Context, dir string, t table, rows []record) (err error) {
-	db, err := sql.Open("sqlite", filepath.Join(dir, t.file))
-	if err != nil {
-		return fmt.Errorf("open %s: %w", t.file, err)
-	}
-	defer func() {
-		if cerr := db.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close %s: %w", t.file, cerr)
-		}
-	}()
-	return load(ctx, db, t, rows)
+func addTable(ctx context.Context, dir string, t table, rows []record) error {
+	return withDB(filepath.Join(dir, t.file), t.file, func(db *sql.DB) error { return load(ctx, db, t, rows) })
 }
 
+// alter runs stmts on the database at path.
 func alter(ctx context.Context, path string, stmts ...string) error {
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	for _, s := range stmts {
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	return withDB(path, filepath.Base(path), func(db *sql.DB) error {
+		for _, s := range stmts {
+			if _, err := db.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("%s: %w", filepath.Base(path), err)
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }

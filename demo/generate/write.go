@@ -139,17 +139,23 @@ func writeDB(ctx context.Context, dir string, s system, rows []record) error {
 }
 
 // fill creates the table in a new database at path and inserts rows in one transaction.
-func fill(ctx context.Context, path string, t table, rows []record) (err error) {
-	db, err := sql.Open("sqlite", path+"?_journal_mode=OFF&_synchronous=OFF")
+func fill(ctx context.Context, path string, t table, rows []record) error {
+	return withDB(path+"?_journal_mode=OFF&_synchronous=OFF", t.file, func(db *sql.DB) error { return load(ctx, db, t, rows) })
+}
+
+// withDB opens the SQLite database dsn (file name for errors), runs fn on it and closes it,
+// reporting a failed close when fn succeeded.
+func withDB(dsn, name string, fn func(*sql.DB) error) (err error) {
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", t.file, err)
+		return fmt.Errorf("open %s: %w", name, err)
 	}
 	defer func() {
 		if cerr := db.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close %s: %w", t.file, cerr)
+			err = fmt.Errorf("close %s: %w", name, cerr)
 		}
 	}()
-	return load(ctx, db, t, rows)
+	return fn(db)
 }
 
 // load creates table t in db and inserts rows in one transaction, indexing after the load
